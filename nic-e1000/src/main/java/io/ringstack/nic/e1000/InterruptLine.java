@@ -1,0 +1,18 @@
+package io.ringstack.nic.e1000;
+
+/**
+ * The device's interrupt as seen by the thread that owns the driver: it is asserted while {@code ICR & IMS != 0}.
+ * An idle driver unmasks interrupts and waits here instead of polling (the NAPI idea).
+ */
+public interface InterruptLine
+{
+    /**
+     * Waits until the line is asserted or the timeout passes.
+     *
+     * @return true if the line was asserted.
+     */
+    boolean await(long timeoutNanos);
+
+    /** Whether the line is asserted now. */
+    boolean isAsserted();
+}
