@@ -310,18 +310,22 @@ public final class E1000Driver implements AutoCloseable
     // ---------------------------------------------------------------- transmit
 
     /**
-     * Queues one frame of {@code length} bytes at {@code offset} in buffer {@code handle}. On success the TX ring
+     * Queues one frame of {@code length} bytes at {@code offset} in the pool's memory, inside buffer {@code handle}
+     * (the same coordinates {@link FrameReceiver} uses; headroom before the frame is fine). On success the TX ring
      * owns the caller's reference and releases it when the device reports the descriptor done; keep the buffer
      * (TCP) by {@link PacketBufferPool#retain retaining} it first. Nothing is sent until {@link #flush()}.
      *
      * @return false if the ring is full (counted); the caller still owns the buffer.
+     * @throws IllegalArgumentException if the frame is not inside the buffer.
      */
     public boolean transmit(final int handle, final int offset, final int length)
     {
-        if (length <= 0 || offset < 0 || offset + length > maxTransmitLength)
+        final int start = offset - pool.offset(handle);
+        if (length <= 0 || start < 0 || start + length > maxTransmitLength)
         {
             throw new IllegalArgumentException("frame of " + length + " B at offset " + offset +
-                " does not fit in a " + maxTransmitLength + " B buffer");
+                " is not inside buffer " + handle + " (" + pool.offset(handle) + ".." +
+                (pool.offset(handle) + maxTransmitLength) + ")");
         }
         final int slot = txNextToUse;
         final int next = txRing.next(slot);
@@ -331,7 +335,7 @@ public final class E1000Driver implements AutoCloseable
             return false;
         }
         txDescriptor.wrap(txDescriptors, slot).set(
-            pool.deviceAddress(handle) + offset, length, TxDescriptor.CMD_EOP | TxDescriptor.CMD_IFCS | TxDescriptor.CMD_RS);
+            pool.deviceAddress(handle) + start, length, TxDescriptor.CMD_EOP | TxDescriptor.CMD_IFCS | TxDescriptor.CMD_RS);
         txHandle[slot] = handle;
         pool.handOver(handle, BufferHolder.TX_RING);
         txNextToUse = next;

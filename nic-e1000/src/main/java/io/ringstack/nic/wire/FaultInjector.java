@@ -92,8 +92,8 @@ public final class FaultInjector implements FrameSink
             scratch.putByte(bit >>> 3, (byte)(scratch.getByte(bit >>> 3) ^ (1 << (bit & 7))));
             frame = scratch;
             frameOffset = 0;
-            corrupted++;
         }
+        final boolean corrupt = frame == scratch;
         final boolean reorder = fate >= plan.dropRate() + plan.corruptRate() &&
             fate < plan.dropRate() + plan.corruptRate() + plan.reorderRate();
         final boolean duplicate = plan.duplicateRate() > 0 && random.nextDouble() < plan.duplicateRate();
@@ -109,6 +109,10 @@ public final class FaultInjector implements FrameSink
         }
         for (int i = 0; i < copies; i++)
         {
+            if (corrupt)
+            {
+                corrupted++; // counted per copy put on the wire
+            }
             if (reorder)
             {
                 reordered++;
