@@ -138,6 +138,7 @@ public final class E1000Driver implements AutoCloseable
 
         startReceive();
         startTransmit();
+        registers.read(ICR); // clear LSC and TXQE from bring-up
         started = true;
     }
 
@@ -388,15 +389,16 @@ public final class E1000Driver implements AutoCloseable
     // ---------------------------------------------------------------- idle
 
     /**
-     * The NAPI hand-over from polling to interrupts: unmasks the receive and link interrupts, checks once more
-     * for a frame that arrived in between, sleeps on the interrupt line, then reads ICR (clearing it) and masks
-     * the device again.
+     * The NAPI hand-over from polling to interrupts: clears stale causes, unmasks the receive and link
+     * interrupts, checks once more for a frame that arrived in between, sleeps on the interrupt line, then reads
+     * ICR (clearing it) and masks the device again.
      *
      * @return the interrupt causes seen (ICR), 0 on timeout.
      */
     public int awaitWork(final long timeoutNanos)
     {
         counters.interruptWaits++;
+        registers.read(ICR); // drop causes left over from polling, then unmask: a frame from now on asserts the line
         registers.write(IMS, IDLE_INTERRUPT_CAUSES);
         if (!receivePending())
         {
