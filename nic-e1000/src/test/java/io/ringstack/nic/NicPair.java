@@ -35,11 +35,20 @@ public final class NicPair implements AutoCloseable
         this(64, 64, 256, 2048, FaultPlan.NONE, 1, SystemNanoClock.INSTANCE, null);
     }
 
+    /** Stops both drivers and fails the test if any buffer is still held by anyone (a leak), then frees everything. */
     @Override
     public void close()
     {
         wire.close();
+        a.driver().stop();
+        b.driver().stop();
+        final String leaks = a.pool().describeOutstanding(5) + " " + b.pool().describeOutstanding(5);
+        final boolean leaked = a.pool().outstanding() != 0 || b.pool().outstanding() != 0;
         a.close();
         b.close();
+        if (leaked)
+        {
+            throw new AssertionError("buffers leaked: " + leaks);
+        }
     }
 }

@@ -144,6 +144,17 @@ class TwoNicExchangeTest
     }
 
     @Test
+    void aBufferKeptAfterTheTestEndsIsReportedAsALeak()
+    {
+        final NicPair pair = new NicPair();
+        sendFrame(pair.a, NicPair.MAC_B, NicPair.MAC_A, 1, 60);
+        final int[] kept = { -1 };
+        pair.b.driver().receive((h, m, o, l) -> kept[0] = h, 8); // never released
+        final AssertionError leak = assertThrows(AssertionError.class, pair::close);
+        assertTrue(leak.getMessage().contains("buffer " + kept[0] + " held by driver"), leak.getMessage());
+    }
+
+    @Test
     void faultPlanRejectsImpossibleRates()
     {
         assertThrows(IllegalArgumentException.class, () -> FaultPlan.drop(1.5));
