@@ -22,8 +22,13 @@ public final class PacketBufferPool implements AutoCloseable
     /** Returned by {@link #claim(byte)} when every buffer is held. */
     public static final int NO_BUFFER = -1;
     public static final int DEFAULT_BUFFER_SIZE = 2048;
-    /** Largest buffer: holds a 9 KiB jumbo frame with room to spare, and is one of the 8254x's RX buffer sizes. */
+    /** Largest RX ring buffer: holds a 9 KiB jumbo frame with room to spare; one of the 8254x's RX buffer sizes. */
     public static final int MAX_BUFFER_SIZE = 16384;
+    /**
+     * Largest buffer of a pool the device never receives into (e.g. IPv4 reassembly): a whole 65,535-byte
+     * datagram. The driver refuses pools whose size is not an 8254x RX buffer size.
+     */
+    public static final int MAX_DATAGRAM_BUFFER_SIZE = 65536;
     public static final boolean STRICT_DEFAULT = Boolean.getBoolean("ringstack.strictBuffers");
 
     private final DmaRegion region;
@@ -45,7 +50,7 @@ public final class PacketBufferPool implements AutoCloseable
 
     /**
      * @param region     memory for the buffers: at least {@code capacity * bufferSize} bytes.
-     * @param bufferSize bytes per buffer, a power of two from 256 to {@link #MAX_BUFFER_SIZE}.
+     * @param bufferSize bytes per buffer, a power of two from 256 to {@link #MAX_DATAGRAM_BUFFER_SIZE}.
      * @param capacity   number of buffers.
      * @param strict     throw on misuse instead of only counting it.
      */
@@ -58,10 +63,11 @@ public final class PacketBufferPool implements AutoCloseable
     private PacketBufferPool(
         final DmaRegion region, final int bufferSize, final int capacity, final boolean strict, final boolean ownsRegion)
     {
-        if (bufferSize < 256 || bufferSize > MAX_BUFFER_SIZE || Integer.bitCount(bufferSize) != 1)
+        if (bufferSize < 256 || bufferSize > MAX_DATAGRAM_BUFFER_SIZE || Integer.bitCount(bufferSize) != 1)
         {
             throw new IllegalArgumentException("packet buffer size " + bufferSize +
-                " must be a power of two from 256 to " + MAX_BUFFER_SIZE + " (the 8254x RX buffer sizes)");
+                " must be a power of two from 256 to " + MAX_DATAGRAM_BUFFER_SIZE +
+                " (RX ring pools: 256 to " + MAX_BUFFER_SIZE + ", the 8254x RX buffer sizes)");
         }
         if (capacity < 1)
         {
