@@ -124,7 +124,14 @@ class PacketBufferPoolTest
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
             () -> PacketBufferPool.allocate("bad", 1500, 4));
         assertTrue(ex.getMessage().contains("power of two"), ex.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> PacketBufferPool.allocate("bad", 32768, 4));
+        assertThrows(IllegalArgumentException.class, () -> PacketBufferPool.allocate("bad", 131072, 4));
+        try (PacketBufferPool datagrams = PacketBufferPool.allocate("reassembly", 65536, 2))
+        {
+            assertEquals(65536, datagrams.bufferSize(), "a pool the device never receives into may hold 64 KiB");
+        }
+        final IllegalArgumentException ring = assertThrows(IllegalArgumentException.class,
+            () -> io.ringstack.nic.emulated.EmulatedNic.builder("big", 0x5254_0000_0001L).bufferSize(65536).buffers(64).build());
+        assertTrue(ring.getMessage().contains("not an 8254x RX buffer size"), ring.getMessage());
         assertThrows(IllegalArgumentException.class, () -> PacketBufferPool.allocate("bad", 2048, 0));
     }
 }
