@@ -40,5 +40,13 @@ public enum Ipv4Drop
     /** No route to the destination. */
     NO_ROUTE,
     /** The next hop's MAC did not resolve, or the ARP queue was full. */
-    UNRESOLVED
+    UNRESOLVED,
+    /** A fragment with the offset, length and MF flag of one already held (a duplicated frame): dropped alone. */
+    FRAGMENT_DUPLICATE,
+    /** A fragment that carries no data (RFC 791 §3.2 never makes one): dropped alone. */
+    FRAGMENT_EMPTY,
+    /** A datagram cut into more fragments than the reassembly limit allows: the whole datagram is dropped. */
+    REASSEMBLY_TOO_MANY_FRAGMENTS,
+    /** A fragment of a datagram already dropped (overlap, inconsistency): rejected until the reassembly timeout. */
+    REASSEMBLY_DISCARDED
 }
