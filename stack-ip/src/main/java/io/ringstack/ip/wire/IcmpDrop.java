@@ -12,9 +12,5 @@ public enum IcmpDrop
     /** An echo request to a broadcast or multicast address: not answered (RFC 1122 §3.2.2.6 allows silence). */
     BROADCAST_ECHO,
     /** An error message quoting less than an IP header and 8 bytes of the original (RFC 792). */
-    BAD_QUOTED_HEADER,
-    /** An error we would have sent, suppressed by the rate limit (RFC 1122 §3.2.2). */
-    ERROR_RATE_LIMITED,
-    /** An error we must not send: about an ICMP error, a fragment other than the first, or a broadcast (RFC 1122 §3.2.2). */
-    ERROR_SUPPRESSED
+    BAD_QUOTED_HEADER
 }

@@ -76,6 +76,16 @@ public final class IcmpMessage
         return length;
     }
 
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    public int offset()
+    {
+        return offset;
+    }
+
     public int type()
     {
         return buffer.getByte(offset + TYPE_OFFSET) & 0xFF;

@@ -1,0 +1,47 @@
+package io.ringstack.ip;
+
+import io.ringstack.nic.memory.PacketBufferPool;
+
+/**
+ * How transport layers (UDP here, TCP later) send: they claim a buffer from {@link #transmitPool()} (or, for a
+ * datagram larger than the MTU, from {@link #datagramPool()}), write their header and payload behind
+ * {@link #headroom} + 20, and hand it to {@link #sendIpv4}, which prepends the IPv4 and link headers in place.
+ */
+public interface Ipv4Output
+{
+    /**
+     * Where the IPv4 header starts inside a send buffer, from the buffer's start: room for an Ethernet header with
+     * a VLAN tag (18 bytes) in front, rounded up.
+     */
+    int IP_OFFSET = 32;
+
+    /**
+     * Where the IPv4 header starts in a buffer of {@code pool}, from the buffer's start: {@link #IP_OFFSET} in the
+     * transmit pool (room for the link header), 0 in the datagram pool (its datagrams leave as fragments, built in
+     * new buffers), so that a whole 65,535-byte datagram fits.
+     */
+    int headroom(PacketBufferPool pool);
+
+    /** The pool the NIC transmits from. */
+    PacketBufferPool transmitPool();
+
+    /** A pool of 64 KiB buffers for datagrams larger than the MTU, which {@link #sendIpv4} fragments. */
+    PacketBufferPool datagramPool();
+
+    /** The interface's MTU: the largest IPv4 datagram sent in one frame. */
+    int mtu();
+
+    /** The interface's IPv4 address. */
+    int localAddress();
+
+    /**
+     * Sends the transport segment of {@code payloadLength} bytes at {@code pool.offset(handle) + headroom(pool) + 20}:
+     * writes the IPv4 header in front, then routes, resolves and transmits it, fragmenting above the MTU unless
+     * {@code dontFragment}. Takes the caller's buffer reference in every case.
+     *
+     * @return false when the datagram was dropped (no route, no buffer, unresolved, ring full, too big with DF);
+     * the reason is counted.
+     */
+    boolean sendIpv4(
+        PacketBufferPool pool, int handle, int payloadLength, int protocol, int destination, boolean dontFragment);
+}
