@@ -47,7 +47,10 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
 
     private final UnsafeBuffer rxRingView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer txRingView = new UnsafeBuffer(0, 0);
+    /** Transmit side's view of host memory (the driver's thread). */
     private final UnsafeBuffer dmaView = new UnsafeBuffer(0, 0);
+    /** Receive side's view (the thread that delivers frames from the wire): never shared with transmit. */
+    private final UnsafeBuffer rxDmaView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer txFifo;
     private final UnsafeBuffer txPad;
     private final RxDescriptor rxDescriptor = new RxDescriptor();
@@ -404,8 +407,8 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         }
         else
         {
-            dmaView.wrap(address, length);
-            dmaView.putBytes(0, frame, offset, length);
+            rxDmaView.wrap(address, length);
+            rxDmaView.putBytes(0, frame, offset, length);
             descriptor.writeBack(length, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP, 0, 0);
             statistics.goodReceived(length, destination);
         }
