@@ -69,7 +69,6 @@ class BothDirectionsConcurrentTest
                 {
                     break;
                 }
-            {
                 driver.reclaim();
                 if (sent < FRAMES)
                 {
