@@ -217,6 +217,22 @@ public final class EthernetFrame
         return HEADER_LENGTH + VLAN_TAG_LENGTH;
     }
 
+    /**
+     * Writes the four bytes that follow a tag protocol identifier: the tag control information (priority, drop
+     * eligible indicator, VLAN identifier) and the type after the tag, which is the next tag's TPID or the EtherType;
+     * returns 4. A header with stacked tags (IEEE 802.1ad S-TAG outside an 802.1Q C-TAG) is
+     * {@code writeHeader(.., outermostTpid)} at 0, then one {@code writeTag} per tag at 14, 18, ...
+     */
+    public static int writeTag(
+        final MutableDirectBuffer buffer, final int offset, final int priority, final boolean dropEligible,
+        final int vlanId, final int nextType)
+    {
+        final int tagControl = (priority & 0x7) << 13 | (dropEligible ? 0x1000 : 0) | (vlanId & 0x0FFF);
+        buffer.putShort(offset, (short)tagControl, ByteOrder.BIG_ENDIAN);
+        buffer.putShort(offset + 2, (short)nextType, ByteOrder.BIG_ENDIAN);
+        return VLAN_TAG_LENGTH;
+    }
+
     /** Header length {@link #writeHeader} uses: 14, or 18 with a VLAN. */
     public static int headerLength(final int vlanId)
     {

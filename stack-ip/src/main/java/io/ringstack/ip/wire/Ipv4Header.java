@@ -295,6 +295,36 @@ public final class Ipv4Header
         return MIN_HEADER_LENGTH;
     }
 
+    /**
+     * Writes every field of a header of {@code headerLength} bytes (20 to 60, a multiple of 4) at {@code offset},
+     * then its checksum; returns {@code headerLength}. The options ({@code headerLength - 20} bytes, padded to a
+     * word) must already be at {@code offset + 20}: the checksum covers them (RFC 791 §3.1).
+     * {@code typeOfService} is the whole second byte (DSCP and ECN); {@code flagsAndFragmentOffset} the 16-bit
+     * field (reserved, DF and MF flags, offset in 8-byte units).
+     */
+    public static int write(
+        final MutableDirectBuffer buffer, final int offset, final int headerLength, final int typeOfService,
+        final int totalLength, final int identification, final int flagsAndFragmentOffset, final int ttl,
+        final int protocol, final int source, final int destination)
+    {
+        if (headerLength < MIN_HEADER_LENGTH || headerLength > MAX_HEADER_LENGTH || (headerLength & 3) != 0)
+        {
+            throw new IllegalArgumentException("IPv4 header length " + headerLength +
+                " is not a multiple of 4 from 20 to 60 bytes (IHL 5..15)");
+        }
+        buffer.putByte(offset + VERSION_IHL_OFFSET, (byte)(0x40 | headerLength >>> 2));
+        buffer.putByte(offset + TOS_OFFSET, (byte)typeOfService);
+        buffer.putShort(offset + TOTAL_LENGTH_OFFSET, (short)totalLength, ByteOrder.BIG_ENDIAN);
+        buffer.putShort(offset + IDENTIFICATION_OFFSET, (short)identification, ByteOrder.BIG_ENDIAN);
+        buffer.putShort(offset + FLAGS_FRAGMENT_OFFSET, (short)flagsAndFragmentOffset, ByteOrder.BIG_ENDIAN);
+        buffer.putByte(offset + TTL_OFFSET, (byte)ttl);
+        buffer.putByte(offset + PROTOCOL_OFFSET, (byte)protocol);
+        buffer.putInt(offset + SOURCE_OFFSET, source, ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + DESTINATION_OFFSET, destination, ByteOrder.BIG_ENDIAN);
+        updateChecksum(buffer, offset, headerLength);
+        return headerLength;
+    }
+
     /** Recomputes and stores the header checksum of a header of {@code headerLength} bytes at {@code offset}. */
     public static void updateChecksum(final MutableDirectBuffer buffer, final int offset, final int headerLength)
     {

@@ -132,4 +132,20 @@ public final class UdpHeader
         buffer.putShort(offset + CHECKSUM_OFFSET, (short)checksum, ByteOrder.BIG_ENDIAN);
         return HEADER_LENGTH;
     }
+
+    /**
+     * Writes a UDP header with a zero checksum field, which means the sender computed none (RFC 768; allowed over
+     * IPv4; RFC 1122 §4.1.3.4 makes computing it the default), in front of {@code payloadLength} bytes at
+     * {@code offset + 8}; returns 8.
+     */
+    public static int writeWithoutChecksum(
+        final MutableDirectBuffer buffer, final int offset, final int sourcePort, final int destinationPort,
+        final int payloadLength)
+    {
+        buffer.putShort(offset + SOURCE_PORT_OFFSET, (short)sourcePort, ByteOrder.BIG_ENDIAN);
+        buffer.putShort(offset + DESTINATION_PORT_OFFSET, (short)destinationPort, ByteOrder.BIG_ENDIAN);
+        buffer.putShort(offset + LENGTH_OFFSET, (short)(HEADER_LENGTH + payloadLength), ByteOrder.BIG_ENDIAN);
+        buffer.putShort(offset + CHECKSUM_OFFSET, (short)0);
+        return HEADER_LENGTH;
+    }
 }

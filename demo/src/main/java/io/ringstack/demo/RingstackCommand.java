@@ -1,0 +1,74 @@
+package io.ringstack.demo;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code ringstack} command line (the launcher script at the repository root runs this class):
+ * <pre>
+ *   ringstack decode FILE [--limit N]    decode a pcap/pcapng capture, one line per frame, then a summary
+ *   ringstack help                       this text
+ * </pre>
+ * Exit codes: 0 done, 1 the work failed (e.g. a damaged capture), 2 bad usage (unknown command, missing file).
+ */
+public final class RingstackCommand
+{
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    /** The verbs, in the order the usage text lists them. Issue 8 adds http and echo here. */
+    private static final List<Subcommand> COMMANDS = List.of(new DecodeCommand());
+
+    private RingstackCommand()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        final int code = run(args, System.out, System.err);
+        System.out.flush();
+        if (code != EXIT_OK)
+        {
+            System.exit(code);
+        }
+    }
+
+    /** Runs one command line; returns the exit code instead of exiting (tests call this). */
+    public static int run(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        if (args.length == 0)
+        {
+            err.println("ringstack: say which command to run");
+            usage(err);
+            return EXIT_USAGE;
+        }
+        final String name = args[0];
+        if (name.equals("help") || name.equals("--help") || name.equals("-h"))
+        {
+            usage(out);
+            return EXIT_OK;
+        }
+        for (final Subcommand command : COMMANDS)
+        {
+            if (command.name().equals(name))
+            {
+                return command.run(Arrays.asList(args).subList(1, args.length), out, err);
+            }
+        }
+        err.println("ringstack: unknown command '" + name + "'");
+        usage(err);
+        return EXIT_USAGE;
+    }
+
+    static void usage(final PrintStream out)
+    {
+        out.println("usage: ringstack <command> [arguments]");
+        for (final Subcommand command : COMMANDS)
+        {
+            out.printf("  ringstack %s %-22s %s%n", command.name(), command.arguments(), command.summary());
+        }
+        out.printf("  ringstack %-29s %s%n", "help", "show this text");
+    }
+}

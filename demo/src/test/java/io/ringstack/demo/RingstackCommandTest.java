@@ -1,0 +1,125 @@
+package io.ringstack.demo;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line as a user runs it: arguments in, lines and an exit code out. */
+class RingstackCommandTest
+{
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+
+    private int run(final String... args)
+    {
+        return RingstackCommand.run(args, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+            new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+    }
+
+    private List<String> out()
+    {
+        return outBytes.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    private String err()
+    {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static Path capture(final String name)
+    {
+        final Path file = Path.of(System.getProperty("ringstack.shared", "../../shared"), "pcaps", name);
+        Assumptions.assumeTrue(Files.isRegularFile(file), "no shared capture " + file.toAbsolutePath());
+        return file;
+    }
+
+    @Test
+    void decodePrintsOneLinePerFrameAndASummary()
+    {
+        final Path file = capture("zeek--icmp_dot1q.pcap");
+        assertEquals(0, run("decode", file.toString()), err());
+        final List<String> lines = out();
+        assertEquals(16, lines.size(), String.join("\n", lines));
+        assertEquals("1 len=64 eth.src=00:19:06:ea:b8:c1 eth.dst=ff:ff:ff:ff:ff:ff vlan=123 type=0x0806 arp.op=2 " +
+            "arp.sha=00:19:06:ea:b8:c1 arp.spa=192.168.123.1 arp.tha=ff:ff:ff:ff:ff:ff arp.tpa=192.168.123.1",
+            lines.get(0));
+        assertTrue(lines.get(4).startsWith("5 len=118 eth.src=00:18:73:de:57:c1 "), lines.get(4));
+        assertTrue(lines.get(4).contains(" ip.src=192.168.123.2 ip.dst=192.168.123.1 ip.proto=1 ") &&
+            lines.get(4).endsWith(" icmp.type=8 icmp.code=0 icmp.cksum=good"), lines.get(4));
+        assertEquals("summary frames=15 decoded=15 dropped=0 truncated=0", lines.get(15));
+        assertEquals("", err());
+    }
+
+    @Test
+    void dropsAreReportedWithLayerAndReason()
+    {
+        final Path file = capture("pcpp--tcp-malformed.pcap");
+        assertEquals(0, run("decode", file.toString()));
+        final List<String> lines = out();
+        assertTrue(lines.get(0).startsWith("1 len=60 ") && lines.get(0).endsWith(" drop=tcp:BAD_DATA_OFFSET"),
+            lines.get(0));
+        assertEquals("summary frames=2 decoded=0 dropped=2 truncated=0 tcp:BAD_DATA_OFFSET=2", lines.get(2));
+    }
+
+    @Test
+    void limitStopsEarly()
+    {
+        final Path file = capture("zeek--icmp_dot1q.pcap");
+        assertEquals(0, run("decode", file.toString(), "--limit", "3"));
+        final List<String> lines = out();
+        assertEquals(4, lines.size());
+        assertTrue(lines.get(2).startsWith("3 "), lines.get(2));
+        assertEquals("summary frames=3 decoded=3 dropped=0 truncated=0 (stopped at --limit 3; more frames follow)",
+            lines.get(3));
+    }
+
+    @Test
+    void badUsageExitsWith2AndSaysWhy(@TempDir final Path directory) throws IOException
+    {
+        assertEquals(2, run());
+        assertTrue(err().contains("usage: ringstack <command>"), err());
+        errBytes.reset();
+        assertEquals(2, run("frobnicate"));
+        assertTrue(err().startsWith("ringstack: unknown command 'frobnicate'"), err());
+        assertTrue(err().contains("ringstack decode FILE [--limit N]"), err());
+        errBytes.reset();
+        assertEquals(2, run("decode"));
+        assertTrue(err().startsWith("ringstack decode: say which capture to decode"), err());
+        errBytes.reset();
+        assertEquals(2, run("decode", directory.resolve("missing.pcap").toString()));
+        assertTrue(err().startsWith("ringstack decode: no such file: "), err());
+        errBytes.reset();
+        final Path text =
+            Files.writeString(directory.resolve("notes.txt"), "this is plain text, not a capture file of any kind");
+        assertEquals(2, run("decode", text.toString()));
+        assertTrue(err().contains("cannot read") && err().contains("not a pcap or pcapng file"), err());
+        errBytes.reset();
+        assertEquals(2, run("decode", text.toString(), "--limit", "zero"));
+        assertTrue(err().startsWith("ringstack decode: --limit takes a number"), err());
+        assertEquals(0, outBytes.size(), "nothing on stdout for usage errors");
+        assertEquals(0, run("help"));
+        assertTrue(out().get(0).startsWith("usage: ringstack"));
+    }
+
+    @Test
+    void aDamagedCaptureExitsWith1AfterTheFramesBeforeTheDamage(@TempDir final Path directory) throws IOException
+    {
+        final byte[] whole = Files.readAllBytes(capture("zeek--arp-who-has.pcap"));
+        final Path cut = Files.write(directory.resolve("cut.pcap"), Arrays.copyOf(whole, whole.length - 10));
+        assertEquals(1, run("decode", cut.toString()));
+        assertEquals(List.of("summary frames=1 decoded=1 dropped=0 truncated=0"), out().subList(1, 2));
+        assertTrue(err().contains("is damaged"), err());
+    }
+}

@@ -1,0 +1,10 @@
+package io.ringstack.ip.decode;
+
+/** Why {@link TcpHeaderView} could not read a TCP header (the TCP layer's own reasons come with stack-tcp). */
+public enum TcpHeaderDrop
+{
+    /** Fewer than the 20 bytes of the fixed header in the segment, or in the capture. */
+    TRUNCATED,
+    /** Data offset below 5 words, or a header longer than the segment (RFC 9293 §3.1). */
+    BAD_DATA_OFFSET
+}
