@@ -562,23 +562,8 @@ public final class Ipv4Stack implements Agent, FrameReceiver, Ipv4Output, Fragme
             events.increment(StackEvent.ICMP_ERRORS_SUPPRESSED);
             return;
         }
-        if (!icmpErrorLimiter.tryAcquire(now))
-        {
-            events.increment(StackEvent.ICMP_ERRORS_RATE_LIMITED);
-            return;
-        }
-        final int quote = Math.min(offending.totalLength(), ICMP_ERROR_MAX_QUOTE);
-        final int handle = pool.claim(BufferHolder.TX_BUILD);
-        if (handle == PacketBufferPool.NO_BUFFER)
-        {
-            events.increment(StackEvent.TX_NO_BUFFER);
-            return;
-        }
-        final int icmpOffset = pool.offset(handle) + Ipv4Output.IP_OFFSET + Ipv4Header.MIN_HEADER_LENGTH;
-        memory.putBytes(icmpOffset + IcmpMessage.HEADER_LENGTH, offending.buffer(), offending.offset(), quote);
-        IcmpMessage.write(memory, icmpOffset, type, code, restOfHeader, quote);
-        events.increment(StackEvent.ICMP_ERRORS_SENT);
-        sendIpv4(pool, handle, IcmpMessage.HEADER_LENGTH + quote, IpProtocol.ICMP, source, false);
+        emitIcmpError(type, code, restOfHeader, offending.buffer(), offending.offset(),
+            Math.min(offending.totalLength(), ICMP_ERROR_MAX_QUOTE), source);
     }
 
     private static boolean isIcmpError(final Ipv4Header header)
@@ -600,12 +585,16 @@ public final class Ipv4Stack implements Agent, FrameReceiver, Ipv4Output, Fragme
         {
             if (quoted.headerLength() > 0)
             {
-                sendIcmpErrorQuoting(buffer, ipOffset, Math.min(ipLength, ICMP_ERROR_MAX_QUOTE), quoted.source());
+                emitIcmpError(IcmpMessage.TYPE_TIME_EXCEEDED, IcmpMessage.CODE_REASSEMBLY_TIME_EXCEEDED, 0, buffer,
+                    ipOffset, Math.min(ipLength, ICMP_ERROR_MAX_QUOTE), quoted.source());
             }
         }
     }
 
-    private void sendIcmpErrorQuoting(final DirectBuffer buffer, final int ipOffset, final int quote, final int to)
+    /** Builds and sends an ICMP error quoting {@code quote} bytes of the offending datagram, if the rate limit allows. */
+    private void emitIcmpError(
+        final int type, final int code, final int restOfHeader, final DirectBuffer buffer, final int ipOffset,
+        final int quote, final int to)
     {
         if (!icmpErrorLimiter.tryAcquire(now))
         {
@@ -620,8 +609,7 @@ public final class Ipv4Stack implements Agent, FrameReceiver, Ipv4Output, Fragme
         }
         final int icmpOffset = pool.offset(handle) + Ipv4Output.IP_OFFSET + Ipv4Header.MIN_HEADER_LENGTH;
         memory.putBytes(icmpOffset + IcmpMessage.HEADER_LENGTH, buffer, ipOffset, quote);
-        IcmpMessage.write(memory, icmpOffset, IcmpMessage.TYPE_TIME_EXCEEDED, IcmpMessage.CODE_REASSEMBLY_TIME_EXCEEDED,
-            0, quote);
+        IcmpMessage.write(memory, icmpOffset, type, code, restOfHeader, quote);
         events.increment(StackEvent.ICMP_ERRORS_SENT);
         sendIpv4(pool, handle, IcmpMessage.HEADER_LENGTH + quote, IpProtocol.ICMP, to, false);
     }
