@@ -1,5 +1,6 @@
 package io.ringstack.nic.e1000;
 
+import io.ringstack.nic.memory.RawMemory;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
@@ -18,6 +19,11 @@ import java.nio.ByteOrder;
  * </pre>
  * The device writes length, checksum, errors and special, then status with DD; software reads status with acquire
  * semantics before anything else ({@link #statusAcquire()}).
+ * <p>
+ * Bounds are checked once per descriptor, in {@link #wrap}: the index must name a descriptor inside the ring, so all
+ * 16 bytes the accessors touch lie inside the ring's memory, and the accessors then read and write the descriptor's
+ * address directly instead of checking each field again (the per-access checks of {@link UnsafeBuffer} were a tenth
+ * of the frame path's time).
  */
 public final class RxDescriptor
 {
@@ -49,73 +55,108 @@ public final class RxDescriptor
     public static final int ERROR_RXE = 0x80;
 
     private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    private UnsafeBuffer ring;
-    private int offset;
+    /** The ring's byte[] for a heap ring (tests), null for DMA memory; with {@link #address} the descriptor's start. */
+    private Object base;
+    private long address;
 
+    /**
+     * Points the flyweight at descriptor {@code index} of {@code ring}.
+     *
+     * @throws IndexOutOfBoundsException if the ring has no such descriptor.
+     */
     public RxDescriptor wrap(final UnsafeBuffer ring, final int index)
     {
-        this.ring = ring;
-        this.offset = index * LENGTH;
+        if (index < 0 || index >= ring.capacity() >> 4)
+        {
+            throw outsideRing(ring, index);
+        }
+        final byte[] array = ring.byteArray();
+        if (array != base)
+        {
+            base = array; // a reference store costs a GC write barrier: only when the ring changes kind
+        }
+        this.address = ring.addressOffset() + ((long)index << 4);
         return this;
+    }
+
+    static IndexOutOfBoundsException outsideRing(final UnsafeBuffer ring, final int index)
+    {
+        return new IndexOutOfBoundsException("descriptor " + index + " is outside a ring of " +
+            (ring.capacity() >> 4) + " descriptors");
     }
 
     public long bufferAddress()
     {
-        return ring.getLong(offset + BUFFER_ADDRESS_OFFSET, LE);
+        final long value = RawMemory.getLong(base, address + BUFFER_ADDRESS_OFFSET);
+        return NATIVE_LITTLE_ENDIAN ? value : Long.reverseBytes(value);
     }
 
-    public RxDescriptor bufferAddress(final long address)
+    public RxDescriptor bufferAddress(final long value)
     {
-        ring.putLong(offset + BUFFER_ADDRESS_OFFSET, address, LE);
+        final long littleEndian = NATIVE_LITTLE_ENDIAN ? value : Long.reverseBytes(value);
+        RawMemory.putLong(base, address + BUFFER_ADDRESS_OFFSET, littleEndian);
         return this;
     }
 
     public int length()
     {
-        return ring.getShort(offset + LENGTH_OFFSET, LE) & 0xFFFF;
+        return littleEndianShort(RawMemory.getShort(base, address + LENGTH_OFFSET));
     }
 
     public int packetChecksum()
     {
-        return ring.getShort(offset + PACKET_CHECKSUM_OFFSET, LE) & 0xFFFF;
+        return littleEndianShort(RawMemory.getShort(base, address + PACKET_CHECKSUM_OFFSET));
     }
 
     public int status()
     {
-        return ring.getByte(offset + STATUS_OFFSET) & 0xFF;
+        return RawMemory.getByte(base, address + STATUS_OFFSET) & 0xFF;
     }
 
-    /** Status read with acquire semantics: once DD is seen, the rest of the descriptor and the buffer are visible. */
+    /**
+     * Status read with acquire semantics: once DD is seen, the rest of the descriptor and the buffer are visible.
+     * Acquire is enough: it pairs with the device's release store of the status word in {@link #writeBack}, which
+     * comes after its writes of the buffer, length and checksum; nothing here needs store-load ordering.
+     */
     public int statusAcquire()
     {
-        return ring.getByteVolatile(offset + STATUS_OFFSET) & 0xFF;
+        return RawMemory.getByteAcquire(base, address + STATUS_OFFSET) & 0xFF;
     }
 
     public int errors()
     {
-        return ring.getByte(offset + ERRORS_OFFSET) & 0xFF;
+        return RawMemory.getByte(base, address + ERRORS_OFFSET) & 0xFF;
     }
 
     public int special()
     {
-        return ring.getShort(offset + SPECIAL_OFFSET, LE) & 0xFFFF;
+        return littleEndianShort(RawMemory.getShort(base, address + SPECIAL_OFFSET));
     }
 
     /** Software hands the descriptor back to the device: clears status, errors, special, length and checksum. */
     public RxDescriptor clearWriteBack()
     {
-        ring.putLong(offset + LENGTH_OFFSET, 0L);
+        // Plain: the driver's RDT write (a release store) publishes the descriptor to the device.
+        RawMemory.putLong(base, address + LENGTH_OFFSET, 0L);
         return this;
     }
 
-    /** Device side: writes length and checksum, then status/errors/special with release semantics. */
+    /**
+     * Device side: writes length and checksum, then status/errors/special with release semantics, so a driver that
+     * sees DD (acquire) also sees the length and the frame's bytes written before.
+     */
     public void writeBack(final int length, final int checksum, final int status, final int errors, final int special)
     {
-        ring.putShort(offset + LENGTH_OFFSET, (short)length, LE);
-        ring.putShort(offset + PACKET_CHECKSUM_OFFSET, (short)checksum, LE);
+        final int lengths = (length & 0xFFFF) | ((checksum & 0xFFFF) << 16);
+        RawMemory.putInt(base, address + LENGTH_OFFSET, NATIVE_LITTLE_ENDIAN ? lengths : Integer.reverseBytes(lengths));
         final int word = (status & 0xFF) | ((errors & 0xFF) << 8) | ((special & 0xFFFF) << 16);
-        ring.putIntRelease(offset + STATUS_OFFSET, NATIVE_LITTLE_ENDIAN ? word : Integer.reverseBytes(word));
+        RawMemory.putIntRelease(
+            base, address + STATUS_OFFSET, NATIVE_LITTLE_ENDIAN ? word : Integer.reverseBytes(word));
+    }
+
+    private static int littleEndianShort(final short value)
+    {
+        return (NATIVE_LITTLE_ENDIAN ? value : Short.reverseBytes(value)) & 0xFFFF;
     }
 }

@@ -1,5 +1,6 @@
 package io.ringstack.nic.e1000;
 
+import io.ringstack.nic.memory.RawMemory;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
@@ -17,6 +18,9 @@ import java.nio.ByteOrder;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  * Software fills a descriptor and moves TDT; the device writes STA.DD back when CMD.RS asked for it.
+ * <p>
+ * As in {@link RxDescriptor}, bounds are checked once in {@link #wrap} (the index names a descriptor inside the ring)
+ * and the accessors then address the descriptor's 16 bytes directly.
  */
 public final class TxDescriptor
 {
@@ -45,70 +49,109 @@ public final class TxDescriptor
     public static final int STA_LC = 0x4;
     public static final int STA_TU = 0x8;
 
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
-    private UnsafeBuffer ring;
-    private int offset;
+    /** The ring's byte[] for a heap ring (tests), null for DMA memory; with {@link #address} the descriptor's start. */
+    private Object base;
+    private long address;
 
+    /**
+     * Points the flyweight at descriptor {@code index} of {@code ring}.
+     *
+     * @throws IndexOutOfBoundsException if the ring has no such descriptor.
+     */
     public TxDescriptor wrap(final UnsafeBuffer ring, final int index)
     {
-        this.ring = ring;
-        this.offset = index * LENGTH;
+        if (index < 0 || index >= ring.capacity() >> 4)
+        {
+            throw RxDescriptor.outsideRing(ring, index);
+        }
+        final byte[] array = ring.byteArray();
+        if (array != base)
+        {
+            base = array; // a reference store costs a GC write barrier: only when the ring changes kind
+        }
+        this.address = ring.addressOffset() + ((long)index << 4);
         return this;
     }
 
     public long bufferAddress()
     {
-        return ring.getLong(offset + BUFFER_ADDRESS_OFFSET, LE);
+        final long value = RawMemory.getLong(base, address + BUFFER_ADDRESS_OFFSET);
+        return NATIVE_LITTLE_ENDIAN ? value : Long.reverseBytes(value);
     }
 
     public int length()
     {
-        return ring.getShort(offset + LENGTH_OFFSET, LE) & 0xFFFF;
+        final short value = RawMemory.getShort(base, address + LENGTH_OFFSET);
+        return (NATIVE_LITTLE_ENDIAN ? value : Short.reverseBytes(value)) & 0xFFFF;
     }
 
     public int checksumOffset()
     {
-        return ring.getByte(offset + CSO_OFFSET) & 0xFF;
+        return RawMemory.getByte(base, address + CSO_OFFSET) & 0xFF;
     }
 
     public int command()
     {
-        return ring.getByte(offset + CMD_OFFSET) & 0xFF;
+        return RawMemory.getByte(base, address + CMD_OFFSET) & 0xFF;
     }
 
     public int status()
     {
-        return ring.getByte(offset + STA_OFFSET) & 0x0F;
+        return RawMemory.getByte(base, address + STA_OFFSET) & 0x0F;
     }
 
-    /** STA read with acquire semantics, for reclaiming descriptors the device has finished. */
+    /**
+     * STA read with acquire semantics, for reclaiming descriptors the device has finished: pairs with the device's
+     * release store in {@link #writeBackStatus}, so once DD is seen the device has finished reading the buffer.
+     */
     public int statusAcquire()
     {
-        return ring.getByteVolatile(offset + STA_OFFSET) & 0x0F;
+        return RawMemory.getByteAcquire(base, address + STA_OFFSET) & 0x0F;
     }
 
     public int checksumStart()
     {
-        return ring.getByte(offset + CSS_OFFSET) & 0xFF;
+        return RawMemory.getByte(base, address + CSS_OFFSET) & 0xFF;
     }
 
     public int special()
     {
-        return ring.getShort(offset + SPECIAL_OFFSET, LE) & 0xFFFF;
+        final short value = RawMemory.getShort(base, address + SPECIAL_OFFSET);
+        return (NATIVE_LITTLE_ENDIAN ? value : Short.reverseBytes(value)) & 0xFFFF;
     }
 
     /** Fills the whole descriptor for a legacy transmit: address, length, CMD; CSO, CSS, STA and special zero. */
     public TxDescriptor set(final long bufferAddress, final int length, final int command)
     {
-        ring.putLong(offset + BUFFER_ADDRESS_OFFSET, bufferAddress, LE);
-        ring.putLong(offset + LENGTH_OFFSET, (length & 0xFFFFL) | ((long)(command & 0xFF) << 24), LE);
+        // Plain stores: the driver's TDT write (a release store) publishes the descriptor to the device.
+        final long second = (length & 0xFFFFL) | ((long)(command & 0xFF) << 24);
+        RawMemory.putLong(base, address + BUFFER_ADDRESS_OFFSET,
+            NATIVE_LITTLE_ENDIAN ? bufferAddress : Long.reverseBytes(bufferAddress));
+        RawMemory.putLong(base, address + LENGTH_OFFSET, NATIVE_LITTLE_ENDIAN ? second : Long.reverseBytes(second));
         return this;
     }
 
-    /** Device side: reports the descriptor done with release semantics. */
+    /**
+     * Device side: reports the descriptor done. A release store is enough (it was a volatile store, whose trailing
+     * full fence cost more than the rest of the write-back): it orders the device's reads of the buffer before DD,
+     * and the driver reads DD with acquire ({@link #statusAcquire()}) before it releases the buffer. Nobody waits
+     * for DD in a way that needs store-load ordering: the driver polls for it.
+     */
     public void writeBackStatus(final int status)
     {
-        ring.putByteVolatile(offset + STA_OFFSET, (byte)status);
+        RawMemory.putByteRelease(base, address + STA_OFFSET, (byte)status);
+    }
+
+    /**
+     * Device side, for a burst of descriptors: reports the descriptor done with a plain store. The device must have
+     * issued {@link java.lang.invoke.VarHandle#releaseFence()} after its last read of the descriptor's buffer and
+     * before this store; that fence orders the reads before DD as the release store of {@link #writeBackStatus}
+     * would, once for the whole burst.
+     */
+    public void writeBackStatusAfterFence(final int status)
+    {
+        RawMemory.putByte(base, address + STA_OFFSET, (byte)status);
     }
 }

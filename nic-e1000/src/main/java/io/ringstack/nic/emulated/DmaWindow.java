@@ -11,19 +11,39 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class DmaWindow
 {
-    private volatile DmaRegion[] regions = new DmaRegion[0];
+    /** The mapped regions, newest first, replaced as a whole on map/unmap (one volatile read per translation). */
+    private volatile Mapping[] mappings = new Mapping[0];
     private final CopyOnWriteArrayList<DmaRegion> list = new CopyOnWriteArrayList<>();
 
+    /**
+     * Lets the device reach {@code region}. The newest mapping is tried first: a NIC maps its rings, then its buffer
+     * pool, and it is the buffers that every frame's descriptor points into.
+     */
     public void map(final DmaRegion region)
     {
-        list.addIfAbsent(region);
-        regions = list.toArray(new DmaRegion[0]);
+        if (list.addIfAbsent(region))
+        {
+            publish();
+        }
     }
 
     public void unmap(final DmaRegion region)
     {
-        list.remove(region);
-        regions = list.toArray(new DmaRegion[0]);
+        if (list.remove(region))
+        {
+            publish();
+        }
+    }
+
+    private void publish()
+    {
+        final DmaRegion[] regions = list.toArray(new DmaRegion[0]);
+        final Mapping[] newest = new Mapping[regions.length];
+        for (int i = 0; i < regions.length; i++)
+        {
+            newest[regions.length - 1 - i] = new Mapping(regions[i]);
+        }
+        mappings = newest;
     }
 
     /**
@@ -32,13 +52,33 @@ public final class DmaWindow
      */
     public long translate(final long deviceAddress, final int length)
     {
-        for (final DmaRegion region : regions)
+        if (length < 0)
         {
-            if (region.contains(deviceAddress, length))
+            return 0;
+        }
+        for (final Mapping mapping : mappings)
+        {
+            // deviceAddress + length <= end, written so that it cannot overflow
+            if (deviceAddress >= mapping.start && deviceAddress <= mapping.end - length)
             {
-                return region.isClosed() ? 0 : deviceAddress;
+                return mapping.region.isClosed() ? 0 : deviceAddress;
             }
         }
         return 0;
+    }
+
+    /** A region with its [start, end) addresses. */
+    private static final class Mapping
+    {
+        final DmaRegion region;
+        final long start;
+        final long end;
+
+        Mapping(final DmaRegion region)
+        {
+            this.region = region;
+            this.start = region.virtualAddress();
+            this.end = start + region.size();
+        }
     }
 }

@@ -4,12 +4,15 @@ import io.ringstack.nic.e1000.MacAddress;
 import io.ringstack.nic.e1000.RegisterAccess;
 import io.ringstack.nic.e1000.RxDescriptor;
 import io.ringstack.nic.e1000.TxDescriptor;
+import io.ringstack.nic.memory.RawMemory;
 import io.ringstack.nic.wire.FrameSink;
 import io.ringstack.nic.wire.WireEnd;
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.foreign.Arena;
+import java.lang.invoke.VarHandle;
 
 import static io.ringstack.nic.e1000.E1000Registers.*;
 
@@ -28,6 +31,25 @@ import static io.ringstack.nic.e1000.E1000Registers.*;
  * the receive side runs concurrently with the driver, and descriptors are published with release/acquire. Frames
  * must arrive from one thread at a time.
  * <p>
+ * Memory ordering, and why each is enough (x86 turns all of these but the volatile stores and CASes into plain
+ * moves; the point is what the JIT and weaker CPUs may reorder):
+ * <ul>
+ *   <li>RDT, TDT (driver writes, release): the driver's descriptor writes come before them in program order, and
+ *       the device reads RDT with acquire before it reads the descriptor at RDH, so it sees what the driver wrote.
+ *       TDT is read back on the driver's own thread (transmission runs on the TDT write).</li>
+ *   <li>RX write-back (device, a release store of the status word after the frame's bytes and the length) pairs
+ *       with the driver's acquire of DD (a plain load of DD then an acquire fence, once per poll).</li>
+ *   <li>TX write-back, once per burst: a release fence after the device's reads of all the burst's buffers, then
+ *       plain stores of STA.DD; the driver loads DD, then fences with acquire before it releases the buffers.</li>
+ *   <li>RDH, TDH (device, release): informational for software; nothing is published through them.</li>
+ *   <li>ICR, IMS: read-modify-writes are CASes (atomic, full fences), so a cause raised by the device and a clear by
+ *       the driver never lose each other's bits; every change recomputes the interrupt line, and a raise of causes
+ *       already pending changes nothing.</li>
+ *   <li>Other registers: volatile, off the frame path.</li>
+ * </ul>
+ * The hot registers are addressed directly in BAR0 (fixed offsets inside its 128 KiB, checked once here), and the
+ * frame path copies with one bounds-checked copy per frame instead of re-wrapping views.
+ * <p>
  * What it does not emulate: FCS (frames on our wires carry none), checksum offload and the packet checksum field
  * (written as 0), VLAN stripping (CTRL.VME), interrupt moderation timers (RDTR, RADV, ITR), extended descriptors
  * (counted and skipped), and the EEPROM/PHY (the MAC is in RAL0/RAH0 after reset, and the link is up while a wire
@@ -41,6 +63,8 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
     private final long permanentMac;
     private final Arena arena = Arena.ofShared();
     private final UnsafeBuffer bar0;
+    /** BAR0's address, for the frame path's loads and stores of fixed, in-range register offsets. */
+    private final long bar0Address;
     private final EmulatedInterruptLine interrupt = new EmulatedInterruptLine();
     private final DmaWindow dmaWindow = new DmaWindow();
     private final StatisticsRegisters statistics = new StatisticsRegisters();
@@ -49,8 +73,6 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
     private final UnsafeBuffer txRingView = new UnsafeBuffer(0, 0);
     /** Transmit side's view of host memory (the driver's thread). */
     private final UnsafeBuffer dmaView = new UnsafeBuffer(0, 0);
-    /** Receive side's view (the thread that delivers frames from the wire): never shared with transmit. */
-    private final UnsafeBuffer rxDmaView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer txFifo;
     private final UnsafeBuffer txPad;
     private final RxDescriptor rxDescriptor = new RxDescriptor();
@@ -83,6 +105,7 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         this.name = name;
         this.permanentMac = permanentMac;
         this.bar0 = new UnsafeBuffer(arena.allocate(BAR0_SIZE, 4096).address(), BAR0_SIZE);
+        this.bar0Address = bar0.addressOffset();
         this.txFifo = new UnsafeBuffer(arena.allocate(TX_FIFO_SIZE, 64).address(), TX_FIFO_SIZE);
         this.txPad = new UnsafeBuffer(arena.allocate(MIN_FRAME, 64).address(), MIN_FRAME);
         reset();
@@ -229,7 +252,8 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
                     badRegisterAccesses++; // a tail beyond the ring: ignored, the old tail stays
                     return;
                 }
-                bar0.putIntVolatile(RDT, value);
+                // Release: publishes the descriptors the driver wrote before (the device reads RDT with acquire).
+                UnsafeApi.putIntRelease(null, bar0Address + RDT, value);
             }
             case TDT ->
             {
@@ -238,7 +262,8 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
                     badRegisterAccesses++;
                     return;
                 }
-                bar0.putIntVolatile(TDT, value);
+                // Release, like RDT; the device reads it back on this same thread in transmit().
+                UnsafeApi.putIntRelease(null, bar0Address + TDT, value);
                 transmit();
             }
             case TCTL ->
@@ -293,21 +318,43 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
 
     private void raise(final int cause)
     {
-        int icr = bar0.getIntVolatile(ICR);
-        while ((icr & cause) != cause)
+        int icr = register(ICR);
+        if ((icr & cause) == cause)
         {
-            if (bar0.compareAndSetInt(ICR, icr, icr | cause))
+            return; // already pending (every frame after the first until the driver reads ICR): nothing changes
+        }
+        while (!UnsafeApi.compareAndSetInt(null, bar0Address + ICR, icr, icr | cause))
+        {
+            icr = register(ICR);
+            if ((icr & cause) == cause)
             {
-                break;
+                return;
             }
-            icr = bar0.getIntVolatile(ICR);
         }
         updateInterruptLine();
     }
 
+    /**
+     * Sets the interrupt line to (ICR &amp; IMS) != 0. Whoever changes ICR or IMS calls this afterwards; the driver's
+     * thread and the receiving thread may do so at once, and one may compute its level from values the other then
+     * changes. So each checks after setting the line that the level still matches the registers and goes again if
+     * not: the last one to set the line always leaves it matching them, and an unchanged ICR needs no call.
+     */
     private void updateInterruptLine()
     {
-        interrupt.level((bar0.getIntVolatile(ICR) & bar0.getIntVolatile(IMS)) != 0);
+        boolean level;
+        do
+        {
+            level = (register(ICR) & register(IMS)) != 0;
+            interrupt.level(level);
+        }
+        while (level != ((register(ICR) & register(IMS)) != 0));
+    }
+
+    /** A volatile load of a register at a fixed offset (a constant inside BAR0: no bounds check needed). */
+    private int register(final int offset)
+    {
+        return UnsafeApi.getIntVolatile(null, bar0Address + offset);
     }
 
     private void rebuildUnicastFilter()
@@ -365,36 +412,44 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
     @Override
     public void accept(final DirectBuffer frame, final int offset, final int length)
     {
-        final int rctl = bar0.getIntVolatile(RCTL);
+        final int rctl = register(RCTL);
         if ((rctl & RCTL_EN) == 0)
         {
             framesWhileDisabled++;
             return;
         }
-        statistics.totalReceived(length);
         if (length < 14)
         {
-            statistics.undersize();
+            statistics.undersize(length);
             return;
         }
-        final long destination = MacAddress.read(frame, offset);
+        // One bounds check of the frame for the destination read and the copy below.
+        if (offset < 0 || offset > frame.capacity() - length)
+        {
+            throw frameOutsideBuffer(frame, offset, length);
+        }
+        final Object source = frame.byteArray();
+        final long sourceAddress = frame.addressOffset() + offset;
+        final long destination = readMac(source, sourceAddress);
         if (!addressFilterAccepts(destination, rctl))
         {
             filteredFrames++;
+            statistics.rejected(length);
             return;
         }
         final int bufferSize = rctlBufferSize(rctl);
         final int longest = (rctl & RCTL_LPE) != 0 ? bufferSize : Math.min(MAX_STANDARD_FRAME, bufferSize);
         if (length > longest)
         {
-            statistics.oversize(); // SDM §13.7.31 ROC; never written past the buffer
+            statistics.oversize(length); // SDM §13.7.31 ROC; never written past the buffer
             return;
         }
-        final int count = rxCount;
+        final int count = rxCount; // volatile: the ring view mapped before it was set is visible
         final int head = rxHead;
-        if (count == 0 || head == bar0.getIntVolatile(RDT))
+        final int tail = register(RDT); // acquire: the descriptors the driver posted before moving RDT are visible
+        if (count == 0 || head == tail)
         {
-            statistics.missed(); // SDM §3.2.6: no free descriptor: MPC and RNBC
+            statistics.missed(length); // SDM §3.2.6: no free descriptor: MPC and RNBC
             raise(ICR_RXO);
             return;
         }
@@ -403,30 +458,44 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         if (address == 0)
         {
             dmaFaults++;
+            statistics.rejected(length);
             descriptor.writeBack(0, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP, RxDescriptor.ERROR_RXE, 0);
         }
         else
         {
-            rxDmaView.wrap(address, length);
-            rxDmaView.putBytes(0, frame, offset, length);
-            descriptor.writeBack(length, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP, 0, 0);
+            // The one "DMA": translate() checked [address, address + length) lies in a mapped region.
+            RawMemory.copyToNative(source, sourceAddress, address, length);
+            descriptor.writeBack(length, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP, 0, 0); // release
             statistics.goodReceived(length, destination);
         }
         final int next = head + 1 == count ? 0 : head + 1;
         rxHead = next;
-        bar0.putIntRelease(RDH, next);
+        UnsafeApi.putIntRelease(null, bar0Address + RDH, next);
         int cause = ICR_RXT0;
-        if (belowMinimumThreshold(rctl, next, count))
+        if (belowMinimumThreshold(rctl, next, tail, count))
         {
             cause |= ICR_RXDMT0;
         }
         raise(cause);
     }
 
-    private boolean belowMinimumThreshold(final int rctl, final int head, final int count)
+    private static IndexOutOfBoundsException frameOutsideBuffer(
+        final DirectBuffer frame, final int offset, final int length)
     {
-        // SDM §13.4.22 RDMTS: 1/2, 1/4 or 1/8 of the ring still free
-        final int tail = bar0.getIntVolatile(RDT);
+        return new IndexOutOfBoundsException("frame of " + length + " B at offset " + offset +
+            " is not inside its buffer of " + frame.capacity() + " B: a wire must deliver whole frames");
+    }
+
+    /** The 48-bit address at {@code address} (network order) as a long; the caller checked the 6 bytes are there. */
+    private static long readMac(final Object base, final long address)
+    {
+        return ((RawMemory.getShortBigEndian(base, address) & 0xFFFFL) << 32) |
+            (RawMemory.getIntBigEndian(base, address + 2) & 0xFFFF_FFFFL);
+    }
+
+    private static boolean belowMinimumThreshold(final int rctl, final int head, final int tail, final int count)
+    {
+        // SDM §13.4.22 RDMTS: 1/2, 1/4 or 1/8 of the ring still free (tail as read for this frame)
         final int free = tail >= head ? tail - head : tail + count - head;
         final int shift = 1 + ((rctl & RCTL_RDMTS_MASK) >>> RCTL_RDMTS_SHIFT);
         return free <= count >>> shift;
@@ -465,7 +534,7 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
 
     private void transmit()
     {
-        if ((bar0.getIntVolatile(TCTL) & TCTL_EN) == 0)
+        if ((register(TCTL) & TCTL_EN) == 0)
         {
             return;
         }
@@ -474,8 +543,9 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         {
             return;
         }
-        final int tail = bar0.getIntVolatile(TDT);
-        int head = txHead;
+        final int tail = register(TDT);
+        final int first = txHead;
+        int head = first;
         int cause = 0;
         while (head != tail)
         {
@@ -491,15 +561,26 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
             {
                 gather(descriptor.bufferAddress(), length, (command & TxDescriptor.CMD_EOP) != 0);
             }
-            if ((command & TxDescriptor.CMD_RS) != 0)
-            {
-                descriptor.writeBackStatus(TxDescriptor.STA_DD);
-                cause |= ICR_TXDW;
-            }
             head = head + 1 == count ? 0 : head + 1;
         }
+        if (head != first)
+        {
+            // Write-back for the burst (the 8254x also writes descriptors back in bursts, TXDCTL.WTHRESH): one
+            // release fence orders every read of the burst's buffers before the DD bits, which the driver reads
+            // before it reuses a buffer (and then fences with acquire).
+            VarHandle.releaseFence();
+            for (int slot = first; slot != head; slot = slot + 1 == count ? 0 : slot + 1)
+            {
+                final TxDescriptor descriptor = txDescriptor.wrap(txRingView, slot);
+                if ((descriptor.command() & TxDescriptor.CMD_RS) != 0)
+                {
+                    descriptor.writeBackStatusAfterFence(TxDescriptor.STA_DD);
+                    cause |= ICR_TXDW;
+                }
+            }
+        }
         txHead = head;
-        bar0.putIntRelease(TDH, head);
+        UnsafeApi.putIntRelease(null, bar0Address + TDH, head);
         raise(cause | ICR_TXQE);
     }
 
@@ -537,7 +618,7 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
     {
         UnsafeBuffer out = frame;
         int outLength = length;
-        if (length < MIN_FRAME && (bar0.getIntVolatile(TCTL) & TCTL_PSP) != 0)
+        if (length < MIN_FRAME && (register(TCTL) & TCTL_PSP) != 0)
         {
             // SDM §13.4.33 PSP: pad short packets to the minimum frame
             txPad.setMemory(0, MIN_FRAME, (byte)0);
@@ -545,7 +626,8 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
             out = txPad;
             outLength = MIN_FRAME;
         }
-        statistics.goodTransmitted(outLength, outLength >= 6 ? MacAddress.read(out, 0) : 0);
+        // out holds outLength bytes from index 0 (a view of exactly the frame, the FIFO or the pad buffer)
+        statistics.goodTransmitted(outLength, outLength >= 6 ? readMac(out.byteArray(), out.addressOffset()) : 0);
         final FrameSink sink = wire;
         if (sink != null)
         {

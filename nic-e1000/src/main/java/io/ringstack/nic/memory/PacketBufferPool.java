@@ -31,14 +31,21 @@ public final class PacketBufferPool implements AutoCloseable
     public static final int MAX_DATAGRAM_BUFFER_SIZE = 65536;
     public static final boolean STRICT_DEFAULT = Boolean.getBoolean("ringstack.strictBuffers");
 
+    private static final int HOLDER_BITS = 8;
+    private static final int HOLDER_MASK = (1 << HOLDER_BITS) - 1;
+    private static final int ONE_REFERENCE = 1 << HOLDER_BITS;
+
     private final DmaRegion region;
     private final UnsafeBuffer memory;
     private final int bufferSize;
     private final int bufferShift;
     private final int capacity;
     private final int[] freeStack;
-    private final int[] referenceCount;
-    private final byte[] holder;
+    /**
+     * Per buffer, its reference count and last holder in one int ({@code references << HOLDER_BITS | holder}), so a
+     * hand-over or release reads and writes one array element, and its length (= capacity) bounds the handle check.
+     */
+    private final int[] state;
     private final boolean strict;
     private final boolean ownsRegion;
     private int freeCount;
@@ -86,8 +93,7 @@ public final class PacketBufferPool implements AutoCloseable
         this.strict = strict;
         this.ownsRegion = ownsRegion;
         this.freeStack = new int[capacity];
-        this.referenceCount = new int[capacity];
-        this.holder = new byte[capacity];
+        this.state = new int[capacity];
         for (int i = 0; i < capacity; i++)
         {
             freeStack[i] = capacity - 1 - i; // claim hands out 0, 1, 2, ... first
@@ -122,8 +128,7 @@ public final class PacketBufferPool implements AutoCloseable
             return NO_BUFFER;
         }
         final int handle = freeStack[--freeCount];
-        referenceCount[handle] = 1;
-        holder[handle] = newHolder;
+        state[handle] = ONE_REFERENCE | (newHolder & HOLDER_MASK);
         claims++;
         if (freeCount < lowWater)
         {
@@ -135,24 +140,32 @@ public final class PacketBufferPool implements AutoCloseable
     /** Adds a reference for a second holder (e.g. the TX ring while TCP keeps the buffer for retransmission). */
     public void retain(final int handle, final byte newHolder)
     {
-        if (!isHeld(handle))
+        final int[] state = this.state;
+        final int current;
+        if (handle < 0 || handle >= state.length || (current = state[handle]) < ONE_REFERENCE)
         {
             misuse("retain", handle);
             return;
         }
-        referenceCount[handle]++;
-        holder[handle] = newHolder;
+        if (current >= Integer.MAX_VALUE - ONE_REFERENCE)
+        {
+            throw new IllegalStateException("buffer " + handle + " has " + (current >>> HOLDER_BITS) +
+                " references, the most a buffer can have: release some before retaining it again");
+        }
+        state[handle] = (current & ~HOLDER_MASK) + ONE_REFERENCE | (newHolder & HOLDER_MASK);
     }
 
     /** Records that the single owner passed the buffer on (for leak reports); the reference count is unchanged. */
     public void handOver(final int handle, final byte newHolder)
     {
-        if (!isHeld(handle))
+        final int[] state = this.state;
+        final int current;
+        if (handle < 0 || handle >= state.length || (current = state[handle]) < ONE_REFERENCE)
         {
             misuse("hand over", handle);
             return;
         }
-        holder[handle] = newHolder;
+        state[handle] = (current & ~HOLDER_MASK) | (newHolder & HOLDER_MASK);
     }
 
     /**
@@ -162,33 +175,38 @@ public final class PacketBufferPool implements AutoCloseable
      */
     public boolean release(final int handle)
     {
-        if (!isHeld(handle))
+        final int[] state = this.state;
+        final int current;
+        if (handle < 0 || handle >= state.length || (current = state[handle]) < ONE_REFERENCE)
         {
+            // Counted in every mode, thrown in strict mode. A buffer nobody holds is already in the free list,
+            // and it is pushed only when its last reference goes: a double release can never push it twice.
             misuse("release", handle);
             return false;
         }
-        if (--referenceCount[handle] > 0)
+        if (current >= 2 * ONE_REFERENCE)
         {
+            state[handle] = current - ONE_REFERENCE;
             return false;
         }
-        holder[handle] = BufferHolder.POOL;
+        state[handle] = BufferHolder.POOL;
         freeStack[freeCount++] = handle;
         return true;
     }
 
     public boolean isHeld(final int handle)
     {
-        return handle >= 0 && handle < capacity && referenceCount[handle] > 0;
+        return handle >= 0 && handle < state.length && state[handle] >= ONE_REFERENCE;
     }
 
     public int referenceCount(final int handle)
     {
-        return handle >= 0 && handle < capacity ? referenceCount[handle] : 0;
+        return handle >= 0 && handle < state.length ? state[handle] >>> HOLDER_BITS : 0;
     }
 
     public byte holder(final int handle)
     {
-        return holder[handle];
+        return (byte)state[handle];
     }
 
     /** The memory all buffers live in; buffer {@code h} starts at {@link #offset(int) offset(h)}. */
@@ -274,7 +292,7 @@ public final class PacketBufferPool implements AutoCloseable
         int count = 0;
         for (int i = 0; i < capacity; i++)
         {
-            if (referenceCount[i] > 0 && holder[i] == wanted)
+            if (state[i] >= ONE_REFERENCE && (byte)state[i] == wanted)
             {
                 count++;
             }
@@ -288,10 +306,12 @@ public final class PacketBufferPool implements AutoCloseable
         final List<String> report = new ArrayList<>();
         for (int i = 0; i < capacity && report.size() < limit; i++)
         {
-            if (referenceCount[i] > 0 && holder[i] != ignoredHolder)
+            final int references = state[i] >>> HOLDER_BITS;
+            final byte holder = (byte)state[i];
+            if (references > 0 && holder != ignoredHolder)
             {
-                report.add("buffer " + i + " held by " + BufferHolder.name(holder[i]) + " (" + referenceCount[i] +
-                    " reference" + (referenceCount[i] == 1 ? "" : "s") + ")");
+                report.add("buffer " + i + " held by " + BufferHolder.name(holder) + " (" + references +
+                    " reference" + (references == 1 ? "" : "s") + ")");
             }
         }
         return report;

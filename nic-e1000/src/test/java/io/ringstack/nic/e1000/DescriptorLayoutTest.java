@@ -53,6 +53,44 @@ class DescriptorLayoutTest
     }
 
     @Test
+    void descriptorsInDmaMemoryReadAndWriteTheSameBytesAsOnTheHeap()
+    {
+        try (DmaRegion region = DmaRegion.allocate("ring", 4096))
+        {
+            final UnsafeBuffer dma = region.buffer();
+            final RxDescriptor rx = new RxDescriptor().wrap(dma, 255);
+            rx.bufferAddress(0x1122_3344_5566_7788L);
+            rx.writeBack(1514, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP, 0, 0);
+            assertEquals(0x1122_3344_5566_7788L, dma.getLong(255 * 16, java.nio.ByteOrder.LITTLE_ENDIAN));
+            assertEquals(1514, dma.getShort(255 * 16 + 8, java.nio.ByteOrder.LITTLE_ENDIAN));
+            assertEquals(3, rx.status());
+            // the same flyweight moves between a heap ring and DMA memory
+            assertEquals(0, new RxDescriptor().wrap(dma, 0).wrap(ring, 3).wrap(dma, 1).length());
+
+            final TxDescriptor tx = new TxDescriptor().wrap(ring, 0).wrap(dma, 7);
+            tx.set(0x4000, 60, TxDescriptor.CMD_EOP | TxDescriptor.CMD_RS);
+            tx.writeBackStatusAfterFence(TxDescriptor.STA_DD);
+            assertEquals(TxDescriptor.STA_DD, dma.getByte(7 * 16 + 12));
+            assertEquals(TxDescriptor.STA_DD, tx.status());
+            assertEquals(0x4000, tx.bufferAddress());
+            assertEquals(60, tx.length());
+        }
+    }
+
+    @Test
+    void anIndexOutsideTheRingIsRefusedBeforeAnyAccess()
+    {
+        // the heap ring holds 4 descriptors: the accessors address memory directly, so wrap checks the index once
+        final IndexOutOfBoundsException ex =
+            assertThrows(IndexOutOfBoundsException.class, () -> new RxDescriptor().wrap(ring, 4));
+        assertTrue(ex.getMessage().contains("ring of 4 descriptors"), ex.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> new RxDescriptor().wrap(ring, -1));
+        assertThrows(IndexOutOfBoundsException.class, () -> new TxDescriptor().wrap(ring, 4));
+        assertThrows(IndexOutOfBoundsException.class, () -> new TxDescriptor().wrap(ring, Integer.MIN_VALUE));
+        assertEquals(0, new TxDescriptor().wrap(ring, 3).length());
+    }
+
+    @Test
     void commandAndStatusBitsMatchTheManual()
     {
         assertEquals(0x01, TxDescriptor.CMD_EOP);
