@@ -18,7 +18,8 @@ import java.nio.ByteOrder;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  * The device writes length, checksum, errors and special, then status with DD; software reads status with acquire
- * semantics before anything else ({@link #statusAcquire()}).
+ * semantics before anything else: {@link #statusAcquire()}, or, for a batch, plain {@link #status()} loads followed
+ * by one {@link java.lang.invoke.VarHandle#acquireFence()} before the other fields are read (as the driver polls).
  * <p>
  * Bounds are checked once per descriptor, in {@link #wrap}: the index must name a descriptor inside the ring, so all
  * 16 bytes the accessors touch lie inside the ring's memory, and the accessors then read and write the descriptor's
