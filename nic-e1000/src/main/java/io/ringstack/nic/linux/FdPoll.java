@@ -8,7 +8,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * poll(2) on one descriptor, for one waiting thread: a {@code struct pollfd} (int fd, short events, short revents)
- * allocated once, so waiting allocates nothing. A thread blocked here uses no CPU; the timeout lets it look up now
+ * allocated once, and a call without errno capture unless it fails ({@link Libc#pollNoErrno}), so waiting
+ * allocates nothing however rarely it happens. A thread blocked here uses no CPU; the timeout lets it look up now
  * and then (to stop).
  */
 final class FdPoll
@@ -35,7 +36,11 @@ final class FdPoll
     int await(final int timeoutMillis)
     {
         pollfd.set(JAVA_SHORT, REVENTS_OFFSET, (short)0);
-        final int n = libc.poll(pollfd, 1, timeoutMillis);
+        int n = libc.pollNoErrno(pollfd, 1, timeoutMillis);
+        if (n < 0)
+        {
+            n = libc.poll(pollfd, 1, 0); // failed: look once more, capturing errno, to learn why
+        }
         if (n > 0)
         {
             return pollfd.get(JAVA_SHORT, REVENTS_OFFSET) & 0xFFFF;

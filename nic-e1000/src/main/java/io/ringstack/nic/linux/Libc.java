@@ -64,6 +64,11 @@ public final class Libc
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle POLL = link("poll",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    /** poll and send without errno capture: for the frame paths' infrequent calls (see {@link #pollNoErrno}). */
+    private static final MethodHandle POLL_NO_ERRNO = linkWithoutErrno("poll",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SEND_NO_ERRNO = linkWithoutErrno("send",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SOCKET = link("socket",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle SETSOCKOPT = link("setsockopt",
@@ -101,6 +106,13 @@ public final class Libc
         options[0] = CAPTURE_ERRNO;
         System.arraycopy(extra, 0, options, 1, extra.length);
         return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+
+    private static MethodHandle linkWithoutErrno(final String name, final FunctionDescriptor descriptor)
+    {
+        final MemorySegment symbol = LINKER.defaultLookup().find(name).orElseThrow(
+            () -> new UnsatisfiedLinkError("the C library has no function " + name));
+        return LINKER.downcallHandle(symbol, descriptor);
     }
 
     /** The errno of this instance's last failed call (only meaningful right after a call returned -1). */
@@ -191,6 +203,41 @@ public final class Libc
         try
         {
             return (int)POLL.invokeExact(callState, fds, count, timeoutMillis);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * poll(2) without capturing errno: -1 on failure, and then {@link #poll} again to learn why (poll has no side
+     * effects, so asking twice is harmless).
+     * <p>
+     * Why: a downcall that captures errno checks its state segment with a slice (JDK 25's
+     * {@code SharedUtils.checkCaptureSegment}), 40 bytes a call until C2 compiles the call site and escape analysis
+     * removes them. A call made once per received frame is compiled within milliseconds; one made once per wakeup or
+     * per burst may run interpreted or in C1 for a long time, and would allocate all that time. Without capture,
+     * nothing is allocated at any tier.
+     */
+    public int pollNoErrno(final MemorySegment fds, final long count, final int timeoutMillis)
+    {
+        try
+        {
+            return (int)POLL_NO_ERRNO.invokeExact(fds, count, timeoutMillis);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /** send(2) without capturing errno (see {@link #pollNoErrno}): -1 on failure; {@link #send} again to learn why. */
+    public long sendNoErrno(final int fd, final long address, final long length, final int flags)
+    {
+        try
+        {
+            return (long)SEND_NO_ERRNO.invokeExact(fd, address, length, flags);
         }
         catch (final Throwable t)
         {

@@ -529,13 +529,18 @@ public final class PacketSocket implements AutoCloseable
         }
         txQueued = 0;
         counters.increment(PortCounter.TRANSMIT_KICKS);
-        while (kickCalls.send(fd, 0, 0, Libc.MSG_DONTWAIT) < 0)
+        // Without errno capture first (a kick is once per burst: see Libc.pollNoErrno); a kick that failed is
+        // repeated with capture, which is harmless: it asks the kernel to send whatever is still requested.
+        if (kickCalls.sendNoErrno(fd, 0, 0, Libc.MSG_DONTWAIT) < 0)
         {
-            final int errno = kickCalls.errno();
-            if (errno != Errno.EINTR)
+            while (kickCalls.send(fd, 0, 0, Libc.MSG_DONTWAIT) < 0)
             {
-                counters.transmitError(errno);
-                break;
+                final int errno = kickCalls.errno();
+                if (errno != Errno.EINTR)
+                {
+                    counters.transmitError(errno);
+                    break;
+                }
             }
         }
         return queued;

@@ -53,6 +53,62 @@ final class WireMeasurements
             Long.parseLong(matcher.group(3)), result.output());
     }
 
+    /** One measured flood and what each measured thread allocated during it. */
+    record Round(Flood flood, long[] allocated)
+    {
+        boolean allocatedNothing()
+        {
+            for (final long bytes : allocated)
+            {
+                if (bytes != 0)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String toString()
+        {
+            return flood.received() + " of " + flood.sent() + " echoes in " + flood.millis() + " ms, allocated " +
+                java.util.Arrays.toString(allocated) + " B";
+        }
+    }
+
+    /**
+     * Floods up to three times after warm-up, measuring the allocation of each of {@code measured} threads, and
+     * stops at the first round in which none allocated anything. One round may catch a late JIT event (a
+     * deoptimisation re-materialises objects once); allocation per frame shows in every round, so the last round
+     * tells.
+     */
+    static List<Round> roundsUntilNothingAllocated(final com.sun.management.ThreadMXBean threads,
+        final List<String> prefix, final String peer, final int count, final int preload, final Thread... measured)
+    {
+        final List<Round> rounds = new ArrayList<>();
+        for (int round = 0; round < 3; round++)
+        {
+            final long[] before = new long[measured.length];
+            for (int i = 0; i < measured.length; i++)
+            {
+                before[i] = threads.getThreadAllocatedBytes(measured[i].threadId());
+            }
+            final Flood flood = flood(prefix, peer, count, preload);
+            final long[] allocated = new long[measured.length];
+            for (int i = 0; i < measured.length; i++)
+            {
+                allocated[i] = threads.getThreadAllocatedBytes(measured[i].threadId()) - before[i];
+            }
+            assertTrue(flood.received() >= flood.sent() * 9 / 10, "most echoes came back: " + flood.output());
+            rounds.add(new Round(flood, allocated));
+            if (rounds.getLast().allocatedNothing())
+            {
+                break;
+            }
+        }
+        return rounds;
+    }
+
     /** CPU time the thread used over {@code millis} of wall time, in milliseconds. */
     static double cpuMillisOver(final com.sun.management.ThreadMXBean threads, final Thread thread, final long millis)
         throws InterruptedException
