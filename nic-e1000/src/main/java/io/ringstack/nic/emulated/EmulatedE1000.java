@@ -6,6 +6,7 @@ import io.ringstack.nic.e1000.RxDescriptor;
 import io.ringstack.nic.e1000.TxDescriptor;
 import io.ringstack.nic.memory.RawMemory;
 import io.ringstack.nic.wire.FrameSink;
+import io.ringstack.nic.wire.FrameSource;
 import io.ringstack.nic.wire.WireEnd;
 import org.agrona.DirectBuffer;
 import org.agrona.UnsafeApi;
@@ -23,11 +24,12 @@ import static io.ringstack.nic.e1000.E1000Registers.*;
  * (CTRL.RST resets, ICR is read-to-clear, IMS/IMC set and clear the mask, a TDT write starts transmission,
  * statistics clear on read). Receiving ({@link #accept}) takes the RX descriptor at RDH, "DMA"s the frame into the
  * descriptor's buffer, writes length and DD|EOP, moves RDH and raises RXT0; with no free descriptor it drops the
- * frame and counts MPC and RNBC (SDM §3.2.6, §13.7). Transmitting walks TDH up to TDT, sends each frame to the
+ * frame and counts MPC and RNBC (SDM §3.2.6, §13.7). {@link #receiveFrom} is the same for a wire that writes the
+ * frame into the descriptor's buffer itself (a TAP device's read(2), a packet socket's ring). Transmitting walks TDH up to TDT, sends each frame to the
  * wire and writes DD back where CMD.RS asked for it (SDM §3.3).
  * <p>
  * Threads: the driver's thread reads and writes registers and, through a TDT write, transmits. {@link #accept}
- * runs on whatever thread delivers frames from the wire (the peer's, for an in-memory wire): like real hardware,
+ * and {@link #receiveFrom} run on whatever thread delivers frames from the wire (the peer's, for an in-memory wire): like real hardware,
  * the receive side runs concurrently with the driver, and descriptors are published with release/acquire. Frames
  * must arrive from one thread at a time.
  * <p>
@@ -58,6 +60,8 @@ import static io.ringstack.nic.e1000.E1000Registers.*;
 public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseable
 {
     private static final int TX_FIFO_SIZE = 16384;
+    /** The receive FIFO that {@link #receiveFrom} drops frames into: as large as the largest RX buffer (BSEX). */
+    private static final int RX_FIFO_SIZE = 16384;
 
     private final String name;
     private final long permanentMac;
@@ -75,6 +79,7 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
     private final UnsafeBuffer dmaView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer txFifo;
     private final UnsafeBuffer txPad;
+    private final long rxFifoAddress;
     private final RxDescriptor rxDescriptor = new RxDescriptor();
     private final TxDescriptor txDescriptor = new TxDescriptor();
 
@@ -108,6 +113,7 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         this.bar0Address = bar0.addressOffset();
         this.txFifo = new UnsafeBuffer(arena.allocate(TX_FIFO_SIZE, 64).address(), TX_FIFO_SIZE);
         this.txPad = new UnsafeBuffer(arena.allocate(MIN_FRAME, 64).address(), MIN_FRAME);
+        this.rxFifoAddress = arena.allocate(RX_FIFO_SIZE, 64).address();
         reset();
     }
 
@@ -431,17 +437,8 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         final Object source = frame.byteArray();
         final long sourceAddress = frame.addressOffset() + offset;
         final long destination = readMac(source, sourceAddress);
-        if (!addressFilterAccepts(destination, rctl))
+        if (!admits(destination, length, rctl))
         {
-            filteredFrames++;
-            statistics.rejected(length);
-            return;
-        }
-        final int bufferSize = rctlBufferSize(rctl);
-        final int longest = (rctl & RCTL_LPE) != 0 ? bufferSize : Math.min(MAX_STANDARD_FRAME, bufferSize);
-        if (length > longest)
-        {
-            statistics.oversize(length); // SDM §13.7.31 ROC; never written past the buffer
             return;
         }
         final int count = rxCount; // volatile: the ring view mapped before it was set is visible
@@ -449,17 +446,14 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         final int tail = register(RDT); // acquire: the descriptors the driver posted before moving RDT are visible
         if (count == 0 || head == tail)
         {
-            statistics.missed(length); // SDM §3.2.6: no free descriptor: MPC and RNBC
-            raise(ICR_RXO);
+            missed(length);
             return;
         }
         final RxDescriptor descriptor = rxDescriptor.wrap(rxRingView, head);
         final long address = dmaWindow.translate(descriptor.bufferAddress(), length);
         if (address == 0)
         {
-            dmaFaults++;
-            statistics.rejected(length);
-            descriptor.writeBack(0, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP, RxDescriptor.ERROR_RXE, 0);
+            dmaFault(descriptor, length);
         }
         else
         {
@@ -468,6 +462,125 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
             descriptor.writeBack(length, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP, 0, 0); // release
             statistics.goodReceived(length, destination);
         }
+        advanceReceiveHead(rctl, head, tail, count);
+    }
+
+    /**
+     * A frame arrives from a wire that writes it into memory itself (a TAP's read(2), a packet ring's copy): the
+     * device takes the RX descriptor at RDH and lets {@code source} fill that descriptor's buffer in place, so the
+     * source's write is the one "DMA". Then the same checks, statistics, write-back and interrupt as {@link #accept}:
+     * a frame that is undersize, filtered or oversize leaves the descriptor unused (its buffer holds garbage the
+     * driver never sees, DD stays clear). With receive disabled or no free descriptor, the frame still leaves the
+     * wire, into the device's receive FIFO, and is counted like {@link #accept} counts it (framesWhileDisabled, or
+     * filtered/oversize/MPC+RNBC in the same order).
+     * <p>
+     * The length is known only after the source wrote the frame, so the whole buffer (RCTL.BSIZE bytes) must lie in
+     * DMA-mapped memory; if it does not, the frame goes to the FIFO and the descriptor is written back with RXE, a
+     * counted DMA fault, as in {@link #accept}. Same thread rule as {@link #accept}: one receiving thread at a time.
+     *
+     * @return the length the source reported (the frame's length, possibly more than the buffer held), 0 if it had
+     *         no frame.
+     */
+    public int receiveFrom(final FrameSource source)
+    {
+        final int rctl = register(RCTL);
+        final int capacity = rctlBufferSize(rctl);
+        final int count = rxCount; // volatile: the ring view mapped before it was set is visible
+        final int head = rxHead;
+        final int tail = register(RDT); // acquire: the descriptors the driver posted before moving RDT are visible
+        if ((rctl & RCTL_EN) == 0 || count == 0 || head == tail)
+        {
+            return receiveIntoFifo(source, rctl, capacity);
+        }
+        final RxDescriptor descriptor = rxDescriptor.wrap(rxRingView, head);
+        final long address = dmaWindow.translate(descriptor.bufferAddress(), capacity);
+        final long target = address == 0 ? rxFifoAddress : address;
+        final int length = source.read(target, capacity); // the "DMA": the source writes at most capacity bytes
+        if (length <= 0)
+        {
+            return 0;
+        }
+        if (length < 14)
+        {
+            statistics.undersize(length);
+            return length;
+        }
+        final long destination = readMac(null, target);
+        if (!admits(destination, length, rctl))
+        {
+            return length;
+        }
+        if (address == 0)
+        {
+            dmaFault(descriptor, length);
+        }
+        else
+        {
+            descriptor.writeBack(length, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP, 0, 0); // release
+            statistics.goodReceived(length, destination);
+        }
+        advanceReceiveHead(rctl, head, tail, count);
+        return length;
+    }
+
+    /** No descriptor to fill (or receive is off): the frame is taken off the wire into the FIFO, then dropped. */
+    private int receiveIntoFifo(final FrameSource source, final int rctl, final int capacity)
+    {
+        final int length = source.read(rxFifoAddress, capacity);
+        if (length <= 0)
+        {
+            return 0;
+        }
+        if ((rctl & RCTL_EN) == 0)
+        {
+            framesWhileDisabled++;
+        }
+        else if (length < 14)
+        {
+            statistics.undersize(length);
+        }
+        else if (admits(readMac(null, rxFifoAddress), length, rctl))
+        {
+            missed(length);
+        }
+        return length;
+    }
+
+    /** The address filter and the length check; a frame refused is counted here. */
+    private boolean admits(final long destination, final int length, final int rctl)
+    {
+        if (!addressFilterAccepts(destination, rctl))
+        {
+            filteredFrames++;
+            statistics.rejected(length);
+            return false;
+        }
+        final int bufferSize = rctlBufferSize(rctl);
+        final int longest = (rctl & RCTL_LPE) != 0 ? bufferSize : Math.min(MAX_STANDARD_FRAME, bufferSize);
+        if (length > longest)
+        {
+            statistics.oversize(length); // SDM §13.7.31 ROC; never written past the buffer
+            return false;
+        }
+        return true;
+    }
+
+    private void missed(final int length)
+    {
+        statistics.missed(length); // SDM §3.2.6: no free descriptor: MPC and RNBC
+        raise(ICR_RXO);
+    }
+
+    private void dmaFault(final RxDescriptor descriptor, final int length)
+    {
+        dmaFaults++;
+        statistics.rejected(length);
+        descriptor.writeBack(0, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP, RxDescriptor.ERROR_RXE, 0);
+    }
+
+    /** After a write-back: RDH moves on and RXT0 (with RXDMT0 when the ring runs low) is raised. */
+    private void advanceReceiveHead(final int rctl, final int head, final int tail, final int count)
+    {
         final int next = head + 1 == count ? 0 : head + 1;
         rxHead = next;
         UnsafeApi.putIntRelease(null, bar0Address + RDH, next);
@@ -581,6 +694,11 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         }
         txHead = head;
         UnsafeApi.putIntRelease(null, bar0Address + TDH, head);
+        final FrameSink sink = wire;
+        if (head != first && sink != null)
+        {
+            sink.endOfBurst(); // the end of the burst: a wire that batches (a packet TX ring) sends now
+        }
         raise(cause | ICR_TXQE);
     }
 

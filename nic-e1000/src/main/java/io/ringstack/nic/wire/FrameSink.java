@@ -10,4 +10,12 @@ import org.agrona.DirectBuffer;
 public interface FrameSink
 {
     void accept(DirectBuffer buffer, int offset, int length);
+
+    /**
+     * The end of a burst: a device calls this once after handing over the frames of one transmit (one TDT write).
+     * A sink that batches (a packet socket's TX ring) sends what it holds now; the others need do nothing.
+     */
+    default void endOfBurst()
+    {
+    }
 }

@@ -101,6 +101,13 @@ public final class InMemoryWire implements AutoCloseable
             first.accept(buffer, offset, length);
             second.accept(buffer, offset, length);
         }
+
+        @Override
+        public void endOfBurst()
+        {
+            first.endOfBurst();
+            second.endOfBurst();
+        }
     }
 
     public static final class Builder

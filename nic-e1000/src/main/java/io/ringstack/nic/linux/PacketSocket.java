@@ -1,0 +1,616 @@
+package io.ringstack.nic.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+import static io.ringstack.nic.linux.Tpacket3.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * An AF_PACKET socket on one interface with memory-mapped TPACKET_V3 rings ({@link Tpacket3} has the layouts): the
+ * raw Ethernet frames the interface receives, and a TX ring to send frames out of it.
+ * <p>
+ * Receive ({@link #read}): the kernel fills RX blocks and hands each over whole; {@link #read} copies the next
+ * packet of the oldest handed-over block to the caller's memory (that copy is the frame's only copy on this side),
+ * and returns the block to the kernel as soon as its last packet is taken. Block status is read with acquire and
+ * written back with release (a {@link VarHandle} on the mapped segment): the packets the kernel wrote before it
+ * set TP_STATUS_USER are visible, and our reads of a block are done before the kernel may reuse it. Frames this
+ * host sent out of the interface are not ours to receive: PACKET_IGNORE_OUTGOING (Linux 4.20+) keeps them out of
+ * the ring, and where that option is missing they are skipped by sll_pkttype == PACKET_OUTGOING. The kernel keeps
+ * a received 802.1Q tag in the packet's metadata (hv1.tp_vlan_tci); {@link #read} puts it back into the frame, as
+ * it was on the wire.
+ * <p>
+ * Transmit ({@link #queue}, {@link #flush}): TPACKET_V3's TX ring is frame-based like V2's (packet_mmap.rst,
+ * "TPACKET_V2 --> TPACKET_V3": tpacket3_hdr with tp_next_offset 0). A frame is copied into the next slot, whose
+ * status goes to TP_STATUS_SEND_REQUEST with a release store; {@link #flush} is one send(2) that makes the kernel
+ * send every requested slot, so a burst of frames costs one system call. The TX ring was chosen over send(2) per
+ * frame for that: a device transmits in bursts (one TDT write), and the copy into the slot is the same one copy
+ * send(2) would make into a socket buffer. Both rings live in one mmap (RX first, then TX), as packet_mmap.rst asks
+ * for a socket with both; PACKET_LOSS is on, so a malformed frame is dropped by the kernel instead of stopping the
+ * ring.
+ * <p>
+ * The socket is opened with protocol 0 (it receives nothing) and bound to {@code ETH_P_ALL} on its interface only
+ * after the rings are set up, so no frame of another interface ever lands in the ring. With
+ * {@link PacketRingConfig#promiscuous()} the interface takes frames for every address (the membership ends with the
+ * socket).
+ * <p>
+ * Threads: one thread reads, one thread queues and flushes (they may differ). Not for the frame paths: the
+ * constructor, {@link #readKernelStatistics}, {@link #close}.
+ */
+public final class PacketSocket implements AutoCloseable
+{
+    private static final VarHandle INT_HANDLE = JAVA_INT.varHandle();
+    private static final ValueLayout.OfShort SHORT_BIG_ENDIAN =
+        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    /** All of memory, to copy to and from the addresses of DMA buffers without a segment per frame. */
+    private static final MemorySegment ALL_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private static final int RX_FRAME_SIZE = 2048;
+
+    private final String interfaceName;
+    private final int interfaceIndex;
+    private final int fd;
+    private final PacketRingConfig config;
+    private final boolean ignoreOutgoingInKernel;
+    private final long mapAddress;
+    private final long mapLength;
+    private final MemorySegment rxRing;
+    private final MemorySegment txRing;
+    private final int rxBlockSize;
+    private final int rxBlockCount;
+    private final int txFrameSize;
+    private final int txFrameCount;
+    private final int txCapacity;
+    private final Arena arena = Arena.ofShared();
+    private final Libc kickCalls;
+    private final FdPoll readable;
+    private final PortCounters counters = new PortCounters();
+
+    // receive cursor (the reading thread)
+    private int rxBlock;
+    private long rxPacket;
+    private int rxPacketsLeft;
+    // transmit cursor (the sending thread)
+    private int txSlot;
+    private int txQueued;
+    private volatile boolean closed;
+
+    private PacketSocket(final String interfaceName, final int interfaceIndex, final int fd,
+        final PacketRingConfig config, final boolean ignoreOutgoingInKernel, final long mapAddress, final long rxLength,
+        final long txLength)
+    {
+        this.interfaceName = interfaceName;
+        this.interfaceIndex = interfaceIndex;
+        this.fd = fd;
+        this.config = config;
+        this.ignoreOutgoingInKernel = ignoreOutgoingInKernel;
+        this.mapAddress = mapAddress;
+        this.mapLength = rxLength + txLength;
+        this.rxRing = MemorySegment.ofAddress(mapAddress).reinterpret(rxLength);
+        this.txRing = MemorySegment.ofAddress(mapAddress + rxLength).reinterpret(txLength);
+        this.rxBlockSize = config.rxBlockSize();
+        this.rxBlockCount = config.rxBlockCount();
+        this.txFrameSize = config.txFrameSize();
+        this.txFrameCount = config.txBlockCount() * config.txFramesPerBlock();
+        this.txCapacity = config.txFrameCapacity();
+        this.kickCalls = new Libc(arena);
+        this.readable = new FdPoll(arena, fd, Libc.POLLIN);
+    }
+
+    public static PacketSocket open(final String interfaceName)
+    {
+        return open(interfaceName, PacketRingConfig.DEFAULT);
+    }
+
+    /**
+     * Opens a packet socket on {@code interfaceName} with TPACKET_V3 RX and TX rings.
+     *
+     * @throws IllegalArgumentException if the name is not a valid interface name.
+     * @throws LinuxCallException       saying what is missing: the interface (ENODEV), CAP_NET_RAW (EPERM), memory
+     *                                  for the rings, ...
+     */
+    public static PacketSocket open(final String interfaceName, final PacketRingConfig config)
+    {
+        InterfaceName.check(interfaceName, "interface");
+        try (Arena setup = Arena.ofConfined())
+        {
+            final Libc libc = new Libc(setup);
+            final int index = libc.ifNameToIndex(setup.allocateFrom(interfaceName));
+            if (index == 0)
+            {
+                throw new LinuxCallException("if_nametoindex", libc.errno(), "interface " + interfaceName +
+                    " not found" + (libc.errno() == Errno.ENODEV ? " (in this network namespace)" : ""));
+            }
+            final int fd = libc.socket(AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+            if (fd < 0)
+            {
+                throw socketFailure(libc.errno());
+            }
+            long map = Libc.MAP_FAILED;
+            long mapLength = 0;
+            try
+            {
+                setInt(libc, setup, fd, PACKET_VERSION, TPACKET_V3, "selecting TPACKET_V3 (Linux 3.2+)");
+                setInt(libc, setup, fd, PACKET_LOSS, 1, "setting PACKET_LOSS");
+                final boolean ignoreOutgoing = setIgnoreOutgoing(libc, setup, fd);
+
+                final MemorySegment rxRequest = setup.allocate(TPACKET_REQ3_LENGTH, 4);
+                rxRequest.set(JAVA_INT, 0, config.rxBlockSize());
+                rxRequest.set(JAVA_INT, 4, config.rxBlockCount());
+                rxRequest.set(JAVA_INT, 8, RX_FRAME_SIZE);
+                rxRequest.set(JAVA_INT, 12, config.rxBlockSize() / RX_FRAME_SIZE * config.rxBlockCount());
+                rxRequest.set(JAVA_INT, 16, config.rxRetireMillis());
+                if (libc.setsockopt(fd, SOL_PACKET, PACKET_RX_RING, rxRequest) < 0)
+                {
+                    throw ringFailure(libc.errno(), "RX", config.rxBlockCount(), config.rxBlockSize());
+                }
+                final MemorySegment txRequest = setup.allocate(TPACKET_REQ3_LENGTH, 4); // tov, priv, features: 0
+                txRequest.set(JAVA_INT, 0, config.txBlockSize());
+                txRequest.set(JAVA_INT, 4, config.txBlockCount());
+                txRequest.set(JAVA_INT, 8, config.txFrameSize());
+                txRequest.set(JAVA_INT, 12, config.txBlockCount() * config.txFramesPerBlock());
+                if (libc.setsockopt(fd, SOL_PACKET, PACKET_TX_RING, txRequest) < 0)
+                {
+                    throw ringFailure(libc.errno(), "TX", config.txBlockCount(), config.txBlockSize());
+                }
+                final long rxLength = (long)config.rxBlockSize() * config.rxBlockCount();
+                final long txLength = (long)config.txBlockSize() * config.txBlockCount();
+                mapLength = rxLength + txLength;
+                map = libc.mmap(0, mapLength, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, 0);
+                if (map == Libc.MAP_FAILED)
+                {
+                    throw new LinuxCallException("mmap", libc.errno(), "mapping the packet rings (" + mapLength +
+                        " B) of the socket on " + interfaceName + " (RLIMIT_MEMLOCK or memory)");
+                }
+
+                final MemorySegment address = setup.allocate(SOCKADDR_LL_LENGTH, 4);
+                address.set(JAVA_SHORT, 0, (short)AF_PACKET);
+                address.set(SHORT_BIG_ENDIAN, 2, (short)ETH_P_ALL);
+                address.set(JAVA_INT, 4, index);
+                if (libc.bind(fd, address) < 0)
+                {
+                    throw new LinuxCallException("bind", libc.errno(), "binding the packet socket to interface " +
+                        interfaceName + " (index " + index + ")" +
+                        (libc.errno() == Errno.ENODEV ? ": it went away" : ""));
+                }
+                if (config.promiscuous())
+                {
+                    final MemorySegment membership = setup.allocate(PACKET_MREQ_LENGTH, 4);
+                    membership.set(JAVA_INT, 0, index);
+                    membership.set(JAVA_SHORT, 4, (short)PACKET_MR_PROMISC);
+                    if (libc.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, membership) < 0)
+                    {
+                        throw new LinuxCallException("setsockopt(PACKET_ADD_MEMBERSHIP)", libc.errno(),
+                            "putting interface " + interfaceName + " in promiscuous mode");
+                    }
+                }
+                return new PacketSocket(interfaceName, index, fd, config, ignoreOutgoing, map, rxLength, txLength);
+            }
+            catch (final RuntimeException ex)
+            {
+                if (map != Libc.MAP_FAILED)
+                {
+                    libc.munmap(map, mapLength);
+                }
+                libc.close(fd);
+                throw ex;
+            }
+        }
+    }
+
+    private static LinuxCallException socketFailure(final int errno)
+    {
+        final String what = switch (errno)
+        {
+            case Errno.EPERM, Errno.EACCES -> "opening an AF_PACKET socket needs CAP_NET_RAW";
+            case Errno.EAFNOSUPPORT -> "opening an AF_PACKET socket: this kernel has no packet sockets " +
+                "(CONFIG_PACKET, modprobe af_packet)";
+            default -> "opening an AF_PACKET socket";
+        };
+        return new LinuxCallException("socket(AF_PACKET)", errno, what);
+    }
+
+    private static LinuxCallException ringFailure(final int errno, final String ring, final int blocks, final int size)
+    {
+        final String why = switch (errno)
+        {
+            case Errno.ENOMEM -> ": not enough memory for it";
+            case Errno.EINVAL -> ": the kernel refuses these sizes (blocks must be page multiples, frames multiples " +
+                "of 16 that fit a block)";
+            case Errno.EBUSY -> ": the socket already has one";
+            default -> "";
+        };
+        return new LinuxCallException("setsockopt(PACKET_" + ring + "_RING)", errno,
+            "setting up the packet " + ring + " ring of " + blocks + " blocks of " + size + " B" + why);
+    }
+
+    private static void setInt(final Libc libc, final Arena setup, final int fd, final int option, final int value,
+        final String what)
+    {
+        final MemorySegment segment = setup.allocateFrom(JAVA_INT, value);
+        if (libc.setsockopt(fd, SOL_PACKET, option, segment) < 0)
+        {
+            throw new LinuxCallException("setsockopt", libc.errno(), what + " on the packet socket");
+        }
+    }
+
+    /** PACKET_IGNORE_OUTGOING where the kernel has it (4.20+); without it, outgoing frames are skipped by type. */
+    private static boolean setIgnoreOutgoing(final Libc libc, final Arena setup, final int fd)
+    {
+        final MemorySegment one = setup.allocateFrom(JAVA_INT, 1);
+        if (libc.setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, one) == 0)
+        {
+            return true;
+        }
+        if (libc.errno() == Errno.ENOPROTOOPT)
+        {
+            return false;
+        }
+        throw new LinuxCallException("setsockopt(PACKET_IGNORE_OUTGOING)", libc.errno(),
+            "asking the packet socket to ignore outgoing frames");
+    }
+
+    public String interfaceName()
+    {
+        return interfaceName;
+    }
+
+    public int interfaceIndex()
+    {
+        return interfaceIndex;
+    }
+
+    public int fd()
+    {
+        return fd;
+    }
+
+    public PacketRingConfig config()
+    {
+        return config;
+    }
+
+    /** Whether the kernel keeps this host's outgoing frames out of the ring (PACKET_IGNORE_OUTGOING). */
+    public boolean ignoresOutgoingInKernel()
+    {
+        return ignoreOutgoingInKernel;
+    }
+
+    /** What this socket counted: frames skipped or adjusted on receive, TX ring slots, kicks, errors. */
+    public PortCounters counters()
+    {
+        return counters;
+    }
+
+    // ---------------------------------------------------------------- receive
+
+    /**
+     * Copies the next received frame to native memory at {@code address}, at most {@code capacity} bytes; never
+     * blocks, makes no system call, allocates nothing.
+     *
+     * @return the frame's length (more than {@code capacity} when it did not fit, or did not fit the ring: then
+     *         not all of it was written), 0 when no frame is waiting.
+     */
+    public int read(final long address, final int capacity)
+    {
+        while (true)
+        {
+            if (rxPacketsLeft == 0 && !openNextBlock())
+            {
+                return 0;
+            }
+            final long packet = rxPacket;
+            final MemorySegment ring = rxRing;
+            final int status = ring.get(JAVA_INT, packet + TP_STATUS_OFFSET);
+            final int snapLength = ring.get(JAVA_INT, packet + TP_SNAPLEN_OFFSET);
+            final int length = ring.get(JAVA_INT, packet + TP_LEN_OFFSET);
+            final int mac = ring.get(JAVA_SHORT, packet + TP_MAC_OFFSET) & 0xFFFF;
+            final int type = ring.get(JAVA_BYTE, packet + SLL_PKTTYPE_OFFSET) & 0xFF;
+            final long frame = packet + mac;
+            rxPacket = packet + ring.get(JAVA_INT, packet + TP_NEXT_OFFSET_OFFSET);
+            rxPacketsLeft--;
+            if (type == PACKET_OUTGOING)
+            {
+                counters.increment(PortCounter.OUTGOING_SKIPPED);
+                finishPacket();
+                continue;
+            }
+            final int result;
+            if ((status & TP_STATUS_VLAN_VALID) != 0)
+            {
+                result = copyWithTag(ring, frame, snapLength, length, status, packet, address, capacity);
+            }
+            else
+            {
+                MemorySegment.copy(ring, frame, ALL_MEMORY, address, Math.min(snapLength, capacity));
+                result = reported(snapLength, length, capacity);
+            }
+            if ((status & TP_STATUS_CSUMNOTREADY) != 0)
+            {
+                counters.increment(PortCounter.CHECKSUM_NOT_READY);
+            }
+            finishPacket();
+            return result;
+        }
+    }
+
+    /** The length to report: a frame the ring held only in part must not pass for a whole one. */
+    private int reported(final int snapLength, final int length, final int capacity)
+    {
+        if (snapLength < length)
+        {
+            counters.increment(PortCounter.TRUNCATED);
+            return Math.max(length, capacity + 1);
+        }
+        return length;
+    }
+
+    /** The frame with its 802.1Q tag back after the source address (IEEE 802.1Q §9.3: TPID, then TCI). */
+    private int copyWithTag(final MemorySegment ring, final long frame, final int snapLength, final int length,
+        final int status, final long packet, final long address, final int capacity)
+    {
+        counters.increment(PortCounter.VLAN_TAGS_RESTORED);
+        final int tci = ring.get(JAVA_INT, packet + TP_VLAN_TCI_OFFSET) & 0xFFFF;
+        final int tpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0 ?
+            ring.get(JAVA_SHORT, packet + TP_VLAN_TPID_OFFSET) & 0xFFFF : 0x8100;
+        if (snapLength < 12)
+        {
+            MemorySegment.copy(ring, frame, ALL_MEMORY, address, Math.min(snapLength, capacity));
+            return Math.max(1, snapLength); // not even two addresses: undersize whatever the tag
+        }
+        if (capacity < 16)
+        {
+            return Math.max(length + 4, capacity + 1);
+        }
+        MemorySegment.copy(ring, frame, ALL_MEMORY, address, 12);
+        ALL_MEMORY.set(SHORT_BIG_ENDIAN, address + 12, (short)tpid);
+        ALL_MEMORY.set(SHORT_BIG_ENDIAN, address + 14, (short)tci);
+        MemorySegment.copy(ring, frame + 12, ALL_MEMORY, address + 16, Math.min(snapLength - 12, capacity - 16));
+        return reported(snapLength, length, capacity - 4) + 4;
+    }
+
+    /** Takes the oldest block if the kernel has handed it over (acquire: its packets are then visible). */
+    private boolean openNextBlock()
+    {
+        final long block = (long)rxBlock * rxBlockSize;
+        final int status = (int)INT_HANDLE.getAcquire(rxRing, block + BLOCK_STATUS_OFFSET);
+        if ((status & TP_STATUS_USER) == 0)
+        {
+            return false;
+        }
+        final int packets = rxRing.get(JAVA_INT, block + BLOCK_NUM_PKTS_OFFSET);
+        rxPacket = block + rxRing.get(JAVA_INT, block + BLOCK_OFFSET_TO_FIRST_PKT_OFFSET);
+        rxPacketsLeft = packets;
+        if (packets == 0)
+        {
+            returnBlock(); // a block retired empty
+            return false;
+        }
+        return true;
+    }
+
+    private void finishPacket()
+    {
+        if (rxPacketsLeft == 0)
+        {
+            returnBlock();
+        }
+    }
+
+    /** Hands the current block back (release: every read of it comes before the kernel may write it again). */
+    private void returnBlock()
+    {
+        INT_HANDLE.setRelease(rxRing, (long)rxBlock * rxBlockSize + BLOCK_STATUS_OFFSET, TP_STATUS_KERNEL);
+        rxBlock = rxBlock + 1 == rxBlockCount ? 0 : rxBlock + 1;
+        counters.increment(PortCounter.BLOCKS_RETURNED);
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for a block to read.
+     *
+     * @return whether something (a block, or an error condition) is waiting.
+     */
+    public boolean awaitReadable(final int timeoutMillis)
+    {
+        final int revents = readable.await(timeoutMillis);
+        if (revents < 0)
+        {
+            throw new LinuxCallException("poll", -revents, "waiting for frames on the packet socket on " +
+                interfaceName);
+        }
+        return revents != 0;
+    }
+
+    FdPoll readablePoll()
+    {
+        return readable;
+    }
+
+    /** Reads and clears the socket's pending error (SO_ERROR, e.g. ENETDOWN), so that poll(2) stops reporting it. */
+    int takeError()
+    {
+        try (Arena call = Arena.ofConfined())
+        {
+            final Libc libc = new Libc(call);
+            final MemorySegment value = call.allocate(JAVA_INT);
+            final MemorySegment length = call.allocateFrom(JAVA_INT, 4);
+            if (libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, value, length) < 0)
+            {
+                return libc.errno();
+            }
+            return value.get(JAVA_INT, 0);
+        }
+    }
+
+    // ---------------------------------------------------------------- transmit
+
+    /**
+     * Copies a frame of {@code length} bytes from native memory at {@code address} into the next TX slot and asks
+     * the kernel to send it at the next {@link #flush}. When the ring is full it flushes and tries once more.
+     *
+     * @return false if the frame is longer than a slot or no slot came free (both counted): the frame is lost.
+     */
+    public boolean queue(final long address, final int length)
+    {
+        final long slot = claimSlot(length);
+        if (slot < 0)
+        {
+            return false;
+        }
+        MemorySegment.copy(ALL_MEMORY, address, txRing, slot + TX_DATA_OFFSET, length);
+        return submit(slot, length);
+    }
+
+    /** {@link #queue} from a heap array (tests; the device transmits from DMA memory). */
+    public boolean queue(final byte[] array, final int offset, final int length)
+    {
+        final long slot = claimSlot(length);
+        if (slot < 0)
+        {
+            return false;
+        }
+        MemorySegment.copy(array, offset, txRing, JAVA_BYTE, slot + TX_DATA_OFFSET, length);
+        return submit(slot, length);
+    }
+
+    /** The offset of the next free slot, or -1 (counted) if the frame is too long or the ring is full. */
+    private long claimSlot(final int length)
+    {
+        if (length > txCapacity || length <= 0)
+        {
+            counters.increment(PortCounter.TRANSMIT_OVERSIZE);
+            return -1;
+        }
+        final long slot = (long)txSlot * txFrameSize;
+        int status = (int)INT_HANDLE.getAcquire(txRing, slot + TP_STATUS_OFFSET);
+        if (status != TP_STATUS_AVAILABLE && status != TP_STATUS_WRONG_FORMAT)
+        {
+            flush(); // a burst longer than the free slots: send what is queued, then look again
+            status = (int)INT_HANDLE.getAcquire(txRing, slot + TP_STATUS_OFFSET);
+            if (status != TP_STATUS_AVAILABLE && status != TP_STATUS_WRONG_FORMAT)
+            {
+                counters.increment(PortCounter.TRANSMIT_RING_FULL);
+                return -1;
+            }
+        }
+        return slot;
+    }
+
+    private boolean submit(final long slot, final int length)
+    {
+        txRing.set(JAVA_INT, slot + TP_NEXT_OFFSET_OFFSET, 0);
+        txRing.set(JAVA_INT, slot + TP_LEN_OFFSET, length);
+        // release: the frame and tp_len are written before the kernel can see the request
+        INT_HANDLE.setRelease(txRing, slot + TP_STATUS_OFFSET, TP_STATUS_SEND_REQUEST);
+        txSlot = txSlot + 1 == txFrameCount ? 0 : txSlot + 1;
+        txQueued++;
+        counters.increment(PortCounter.FRAMES_SENT);
+        counters.add(PortCounter.BYTES_SENT, length);
+        return true;
+    }
+
+    /**
+     * Tells the kernel to send every queued frame: one send(2), not waiting for the frames to leave (MSG_DONTWAIT).
+     * Failures are counted (TRANSMIT_ERRORS, the errno in {@link PortCounters#lastTransmitErrno()}); queued frames
+     * stay queued and go with the next flush.
+     *
+     * @return the number of frames the kick was for.
+     */
+    public int flush()
+    {
+        final int queued = txQueued;
+        if (queued == 0)
+        {
+            return 0;
+        }
+        txQueued = 0;
+        counters.increment(PortCounter.TRANSMIT_KICKS);
+        // Without errno capture first (a kick is once per burst: see Libc.pollNoErrno); a kick that failed is
+        // repeated with capture, which is harmless: it asks the kernel to send whatever is still requested.
+        if (kickCalls.sendNoErrno(fd, 0, 0, Libc.MSG_DONTWAIT) < 0)
+        {
+            while (kickCalls.send(fd, 0, 0, Libc.MSG_DONTWAIT) < 0)
+            {
+                final int errno = kickCalls.errno();
+                if (errno != Errno.EINTR)
+                {
+                    counters.transmitError(errno);
+                    break;
+                }
+            }
+        }
+        return queued;
+    }
+
+    // ---------------------------------------------------------------- statistics, close
+
+    /**
+     * The kernel's counts for the ring since the last call (PACKET_STATISTICS reads and clears them): packets
+     * received, packets dropped for want of room, and times the ring was frozen full.
+     */
+    public KernelStatistics readKernelStatistics()
+    {
+        try (Arena call = Arena.ofConfined())
+        {
+            final Libc libc = new Libc(call);
+            final MemorySegment value = call.allocate(TPACKET_STATS_V3_LENGTH, 4);
+            final MemorySegment length = call.allocateFrom(JAVA_INT, TPACKET_STATS_V3_LENGTH);
+            if (libc.getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, value, length) < 0)
+            {
+                throw new LinuxCallException("getsockopt(PACKET_STATISTICS)", libc.errno(),
+                    "reading the packet socket's statistics on " + interfaceName);
+            }
+            return new KernelStatistics(value.get(JAVA_INT, 0) & 0xFFFF_FFFFL, value.get(JAVA_INT, 4) & 0xFFFF_FFFFL,
+                value.get(JAVA_INT, 8) & 0xFFFF_FFFFL);
+        }
+    }
+
+    /** struct tpacket_stats_v3. */
+    public record KernelStatistics(long packets, long drops, long freezes)
+    {
+    }
+
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /** Unmaps the rings and closes the socket (ending the promiscuous membership). No thread may be using it. */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try (Arena call = Arena.ofConfined())
+        {
+            final Libc libc = new Libc(call);
+            final int unmapped = libc.munmap(mapAddress, mapLength);
+            final int unmapErrno = libc.errno();
+            if (libc.close(fd) < 0 && libc.errno() != Errno.EINTR)
+            {
+                throw new LinuxCallException("close", libc.errno(), "closing the packet socket on " + interfaceName);
+            }
+            if (unmapped < 0)
+            {
+                throw new LinuxCallException("munmap", unmapErrno, "unmapping the packet rings on " + interfaceName);
+            }
+        }
+        finally
+        {
+            arena.close();
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PacketSocket{" + interfaceName + " (index " + interfaceIndex + "), fd " + fd + '}';
+    }
+}
