@@ -125,6 +125,22 @@ final class KernelPeer implements AutoCloseable
         return agent;
     }
 
+    /** CPU time so far of the stack's thread and the port's device-receive thread, in nanoseconds. */
+    long cpuNanos()
+    {
+        final var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        final Thread receive = port instanceof TapPort tap ? tap.receiveThread() : ((PacketSocketPort)port).receiveThread();
+        return threads.getThreadCpuTime(runner.thread().threadId()) + threads.getThreadCpuTime(receive.threadId());
+    }
+
+    String cpuBreakdown()
+    {
+        final var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        final Thread receive = port instanceof TapPort tap ? tap.receiveThread() : ((PacketSocketPort)port).receiveThread();
+        return "stack thread " + threads.getThreadCpuTime(runner.thread().threadId()) / 1_000_000 + " ms, port thread " +
+            threads.getThreadCpuTime(receive.threadId()) / 1_000_000 + " ms, stack " + nic.driver().counters();
+    }
+
     @Override
     public void close()
     {

@@ -119,4 +119,24 @@ class KernelPeerTest
             assertTrue(got >= 9_990, "Linux got " + got + " of 10,000 back");
         }
     }
+
+    /** With no traffic the stack sleeps on the device's interrupt and the port's thread in poll(2). */
+    @ParameterizedTest
+    @EnumSource(KernelPeer.Port.class)
+    void idleStackUsesWellUnderOnePercentOfACore(final KernelPeer.Port port) throws Exception
+    {
+        try (KernelPeer peer = new KernelPeer(port, SUBNETS.incrementAndGet()))
+        {
+            assertEquals(2, peer.namespace.ping(peer.ourAddress, 2, Duration.ofSeconds(2)).received());
+            Thread.sleep(500); // let both threads go idle
+            final String breakdownBefore = peer.cpuBreakdown();
+            final long before = peer.cpuNanos();
+            final long start = System.nanoTime();
+            Thread.sleep(3_000);
+            final double share = (double)(peer.cpuNanos() - before) / (System.nanoTime() - start);
+            assertTrue(share < 0.01, String.format("idle CPU %.3f %% of a core; before: %s; after: %s", share * 100,
+                breakdownBefore, peer.cpuBreakdown()));
+            assertEquals(2, peer.namespace.ping(peer.ourAddress, 2, Duration.ofSeconds(2)).received(), "wakes up");
+        }
+    }
 }
