@@ -40,12 +40,21 @@ class FrameDecoderAllocationTest
 
         run(decoder, frame, counters, buffers, linkTypes, originals, 2_000); // warm-up: let the JIT settle
         final long decodedBefore = counters.decoded();
-        final long before = threads.getCurrentThreadAllocatedBytes();
         final int rounds = 2_000;
-        run(decoder, frame, counters, buffers, linkTypes, originals, rounds);
-        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // Up to three windows: a JIT recompilation can re-materialise an object once in a window (deoptimisation);
+        // an allocation per frame shows in every window.
+        final long[] windows = new long[3];
+        long allocated = -1;
+        for (int w = 0; w < windows.length && allocated != 0; w++)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            run(decoder, frame, counters, buffers, linkTypes, originals, rounds);
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            windows[w] = allocated;
+        }
         assertTrue(counters.decoded() - decodedBefore > 100L * rounds, "most frames decode: " + counters);
-        assertEquals(0, allocated, "bytes allocated decoding " + (long)rounds * buffers.length + " frames");
+        assertEquals(0, allocated, "bytes allocated decoding " + (long)rounds * buffers.length + " frames, per window: " +
+            java.util.Arrays.toString(windows));
     }
 
     private static void run(
