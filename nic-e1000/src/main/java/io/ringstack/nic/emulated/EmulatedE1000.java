@@ -25,13 +25,14 @@ import static io.ringstack.nic.e1000.E1000Registers.*;
  * statistics clear on read). Receiving ({@link #accept}) takes the RX descriptor at RDH, "DMA"s the frame into the
  * descriptor's buffer, writes length and DD|EOP, moves RDH and raises RXT0; with no free descriptor it drops the
  * frame and counts MPC and RNBC (SDM §3.2.6, §13.7). {@link #receiveFrom} is the same for a wire that writes the
- * frame into the descriptor's buffer itself (a TAP device's read(2), a packet socket's ring). Transmitting walks TDH up to TDT, sends each frame to the
- * wire and writes DD back where CMD.RS asked for it (SDM §3.3).
+ * frame into the descriptor's buffer itself (a TAP device's read(2), a packet socket's ring). Transmitting walks TDH
+ * up to TDT, sends each frame to the wire and writes DD back where CMD.RS asked for it (SDM §3.3), and tells the
+ * wire when the burst ends ({@link FrameSink#endOfBurst}).
  * <p>
  * Threads: the driver's thread reads and writes registers and, through a TDT write, transmits. {@link #accept}
- * and {@link #receiveFrom} run on whatever thread delivers frames from the wire (the peer's, for an in-memory wire): like real hardware,
- * the receive side runs concurrently with the driver, and descriptors are published with release/acquire. Frames
- * must arrive from one thread at a time.
+ * and {@link #receiveFrom} run on whatever thread delivers frames from the wire (the peer's, for an in-memory wire;
+ * a port's receive thread, for a Linux one): like real hardware, the receive side runs concurrently with the driver,
+ * and descriptors are published with release/acquire. Frames must arrive from one thread at a time.
  * <p>
  * Memory ordering, and why each is enough (x86 turns all of these but the volatile stores and CASes into plain
  * moves; the point is what the JIT and weaker CPUs may reorder):

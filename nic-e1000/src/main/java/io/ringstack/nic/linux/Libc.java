@@ -25,6 +25,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * a {@code long} (ValueLayout.JAVA_LONG): on x86-64 and AArch64 a pointer is a 64-bit integer argument in the same
  * register, and passing the address of DMA memory this way needs no MemorySegment per call (nothing allocated).
  * The variadic {@code open} and {@code ioctl} are linked with {@link Linker.Option#firstVariadicArg}.
+ * <p>
+ * The frame paths also have variants without errno capture ({@code ...NoErrno}), which they call first: a downcall
+ * that captures errno checks its state segment with a slice (JDK 25's {@code SharedUtils.checkCaptureSegment}),
+ * 40 bytes a call until C2 compiles the call site and escape analysis removes them. A port that sees ten frames a
+ * second takes minutes to get there, and a call made once per wakeup or burst may never get there; without capture,
+ * nothing is allocated at any tier. Only a call that failed is made again with capture, to learn why: the calls
+ * chosen for this are those for which that is harmless (poll; a read or write that failed moved no data; a TX ring
+ * kick sends whatever is still requested).
  */
 public final class Libc
 {
@@ -64,7 +72,11 @@ public final class Libc
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle POLL = link("poll",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    /** poll and send without errno capture: for the frame paths' infrequent calls (see {@link #pollNoErrno}). */
+    // Without errno capture, for the frame paths (see the class comment).
+    private static final MethodHandle READV_NO_ERRNO = linkWithoutErrno("readv",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle WRITE_NO_ERRNO = linkWithoutErrno("write",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle POLL_NO_ERRNO = linkWithoutErrno("poll",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SEND_NO_ERRNO = linkWithoutErrno("send",
@@ -210,16 +222,33 @@ public final class Libc
         }
     }
 
-    /**
-     * poll(2) without capturing errno: -1 on failure, and then {@link #poll} again to learn why (poll has no side
-     * effects, so asking twice is harmless).
-     * <p>
-     * Why: a downcall that captures errno checks its state segment with a slice (JDK 25's
-     * {@code SharedUtils.checkCaptureSegment}), 40 bytes a call until C2 compiles the call site and escape analysis
-     * removes them. A call made once per received frame is compiled within milliseconds; one made once per wakeup or
-     * per burst may run interpreted or in C1 for a long time, and would allocate all that time. Without capture,
-     * nothing is allocated at any tier.
-     */
+    /** readv(2) without errno capture (see the class comment): -1 on failure, errno unknown. */
+    public long readvNoErrno(final int fd, final MemorySegment iov, final int count)
+    {
+        try
+        {
+            return (long)READV_NO_ERRNO.invokeExact(fd, iov, count);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /** write(2) without errno capture (see the class comment): -1 on failure, errno unknown. */
+    public long writeNoErrno(final int fd, final long address, final long count)
+    {
+        try
+        {
+            return (long)WRITE_NO_ERRNO.invokeExact(fd, address, count);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /** poll(2) without errno capture (see the class comment): -1 on failure; {@link #poll} again to learn why. */
     public int pollNoErrno(final MemorySegment fds, final long count, final int timeoutMillis)
     {
         try
@@ -232,7 +261,7 @@ public final class Libc
         }
     }
 
-    /** send(2) without capturing errno (see {@link #pollNoErrno}): -1 on failure; {@link #send} again to learn why. */
+    /** send(2) without errno capture (see the class comment): -1 on failure; {@link #send} again to learn why. */
     public long sendNoErrno(final int fd, final long address, final long length, final int flags)
     {
         try

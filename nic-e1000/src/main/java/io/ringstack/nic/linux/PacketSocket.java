@@ -39,6 +39,12 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * {@link PacketRingConfig#promiscuous()} the interface takes frames for every address (the membership ends with the
  * socket).
  * <p>
+ * What the kernel hands over is what was on the wire, with two exceptions worth knowing: under light traffic a
+ * frame waits in its block until the block's timer retires it (up to {@link PacketRingConfig#rxRetireMillis()},
+ * the price of V3's per-block hand-over), and a peer that leaves checksums to offload (a veth's TX checksum
+ * offload is on by default) sends TCP and UDP with the checksum not yet filled in: such frames are delivered as they
+ * are and counted (CHECKSUM_NOT_READY); turn the offload off on the peer ({@code ethtool -K PEER tx off}).
+ * <p>
  * Threads: one thread reads, one thread queues and flushes (they may differ). Not for the frame paths: the
  * constructor, {@link #readKernelStatistics}, {@link #close}.
  */
@@ -373,24 +379,30 @@ public final class PacketSocket implements AutoCloseable
         return reported(snapLength, length, capacity - 4) + 4;
     }
 
-    /** Takes the oldest block if the kernel has handed it over (acquire: its packets are then visible). */
+    /**
+     * Takes the oldest block if the kernel has handed it over (acquire: its packets are then visible); a block that
+     * was retired empty goes straight back.
+     */
     private boolean openNextBlock()
     {
-        final long block = (long)rxBlock * rxBlockSize;
-        final int status = (int)INT_HANDLE.getAcquire(rxRing, block + BLOCK_STATUS_OFFSET);
-        if ((status & TP_STATUS_USER) == 0)
+        for (int tried = 0; tried < rxBlockCount; tried++)
         {
-            return false;
+            final long block = (long)rxBlock * rxBlockSize;
+            final int status = (int)INT_HANDLE.getAcquire(rxRing, block + BLOCK_STATUS_OFFSET);
+            if ((status & TP_STATUS_USER) == 0)
+            {
+                return false;
+            }
+            final int packets = rxRing.get(JAVA_INT, block + BLOCK_NUM_PKTS_OFFSET);
+            if (packets > 0)
+            {
+                rxPacket = block + rxRing.get(JAVA_INT, block + BLOCK_OFFSET_TO_FIRST_PKT_OFFSET);
+                rxPacketsLeft = packets;
+                return true;
+            }
+            returnBlock();
         }
-        final int packets = rxRing.get(JAVA_INT, block + BLOCK_NUM_PKTS_OFFSET);
-        rxPacket = block + rxRing.get(JAVA_INT, block + BLOCK_OFFSET_TO_FIRST_PKT_OFFSET);
-        rxPacketsLeft = packets;
-        if (packets == 0)
-        {
-            returnBlock(); // a block retired empty
-            return false;
-        }
-        return true;
+        return false;
     }
 
     private void finishPacket()
@@ -529,7 +541,7 @@ public final class PacketSocket implements AutoCloseable
         }
         txQueued = 0;
         counters.increment(PortCounter.TRANSMIT_KICKS);
-        // Without errno capture first (a kick is once per burst: see Libc.pollNoErrno); a kick that failed is
+        // Without errno capture first (a kick is once per burst: see Libc); a kick that failed is
         // repeated with capture, which is harmless: it asks the kernel to send whatever is still requested.
         if (kickCalls.sendNoErrno(fd, 0, 0, Libc.MSG_DONTWAIT) < 0)
         {

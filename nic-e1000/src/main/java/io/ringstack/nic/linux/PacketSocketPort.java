@@ -5,7 +5,6 @@ import io.ringstack.nic.wire.FrameSink;
 import io.ringstack.nic.wire.FrameSource;
 import org.agrona.DirectBuffer;
 
-
 /**
  * A Linux network interface (a veth end, a NIC) as the emulated 82540EM's wire, through an AF_PACKET socket with
  * memory-mapped rings: the NIC's frames leave through the interface, and every frame arriving on the interface
@@ -54,7 +53,7 @@ public final class PacketSocketPort implements FrameSink, AutoCloseable
             @Override
             public void pollError(final int revents)
             {
-                // a failed poll, or POLLERR: take the socket's pending error (e.g. ENETDOWN) so that it is reported once
+                // a failed poll, or POLLERR: take the socket's pending error (e.g. ENETDOWN), reported once
                 final int errno = revents < 0 ? -revents : socket.takeError();
                 if (errno != 0)
                 {
@@ -66,8 +65,8 @@ public final class PacketSocketPort implements FrameSink, AutoCloseable
 
     /**
      * Plugs {@code device} into {@code socket}'s interface: the device transmits through it from now on (its link
-     * comes up once its driver sets CTRL.SLU). The port owns the socket and closes it. Receiving starts with {@link #start()}
-     * or {@link #pollOnce()}.
+     * comes up once its driver sets CTRL.SLU). The port owns the socket and closes it. Receiving starts with
+     * {@link #start()} or {@link #pollOnce()}.
      */
     public static PacketSocketPort attach(final PacketSocket socket, final EmulatedE1000 device)
     {
@@ -89,8 +88,9 @@ public final class PacketSocketPort implements FrameSink, AutoCloseable
     }
 
     /**
-     * Feeds the device the frames waiting in the RX ring, up to {@link #RECEIVE_BUDGET}, on the caller's thread; for a
-     * caller that drives the receive side itself instead of {@link #start()}.
+     * Feeds the device the frames waiting in the RX ring, up to {@link #RECEIVE_BUDGET}, on the caller's thread;
+     * for a caller that drives the receive side itself instead of {@link #start()}. One thread at a time, and not while
+     * {@link #close()} runs: stop calling it first.
      *
      * @return the frames handed to the device.
      * @throws IllegalStateException if the receive thread runs (the device takes frames from one thread).

@@ -1,6 +1,9 @@
 package io.ringstack.nic.linux;
 
-/** What a Linux port counts. Receive-side counters are written by the thread that feeds the device, transmit-side ones by the driver's thread. */
+/**
+ * What a Linux port counts. Receive-side counters are written by the thread that feeds the device, transmit-side
+ * ones by the driver's thread.
+ */
 public enum PortCounter
 {
     /** Frames handed to the device's receive DMA (whatever the device then did with them). */

@@ -35,6 +35,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * while the interface is down fails with EIO.
  * <p>
  * Threads: one thread reads (and waits) at a time, one thread writes at a time; they may be different threads.
+ * Reading and writing allocate nothing.
  */
 public final class TapDevice implements AutoCloseable
 {
@@ -84,7 +85,8 @@ public final class TapDevice implements AutoCloseable
         try (Arena setup = Arena.ofConfined())
         {
             final Libc libc = new Libc(setup);
-            final int fd = libc.open(setup.allocateFrom("/dev/net/tun"), Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
+            final int fd = libc.open(
+                setup.allocateFrom("/dev/net/tun"), Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
             if (fd < 0)
             {
                 throw openFailure(libc.errno());
@@ -159,11 +161,40 @@ public final class TapDevice implements AutoCloseable
         return result;
     }
 
-    /** {@link #read} without the exception: the length, 0 if no frame is waiting, or -errno. Never allocates. */
+    /**
+     * {@link #read} without the exception: the length, 0 if no frame is waiting, or -errno. Allocates nothing, at
+     * any JIT tier: the read goes without errno capture ({@link Libc}). When it fails, a poll(2) that does not wait
+     * tells "nothing to read" (no event) from a frame that arrived meanwhile (POLLIN: read again) and from an error
+     * (POLLERR, as when the device goes away, or a read that keeps failing): only then is the read repeated with
+     * capture, to learn the errno. A failed read took nothing from the device, so repeating it loses nothing.
+     */
     int readFrame(final long address, final int capacity)
     {
         iov.set(JAVA_LONG, 0, address);
         iov.set(JAVA_LONG, 8, capacity);
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            final long n = readCalls.readvNoErrno(fd, iov, 2);
+            if (n >= 0)
+            {
+                return (int)n;
+            }
+            final int revents = readable.await(0);
+            if (revents == 0)
+            {
+                return 0; // EAGAIN: nothing waiting
+            }
+            if ((revents & (Libc.POLLERR | Libc.POLLHUP | Libc.POLLNVAL)) != 0 || revents < 0)
+            {
+                break;
+            }
+        }
+        return readWithErrno();
+    }
+
+    /** The read again, with errno captured: the length, 0 for EAGAIN, or -errno. */
+    private int readWithErrno()
+    {
         while (true)
         {
             final long n = readCalls.readv(fd, iov, 2);
@@ -200,9 +231,16 @@ public final class TapDevice implements AutoCloseable
         }
     }
 
-    /** {@link #write} without the exception: 0, or -errno. Never allocates. */
+    /**
+     * {@link #write} without the exception: 0, or -errno. Allocates nothing at any JIT tier: the write goes without
+     * errno capture ({@link Libc}), and only a write that failed (and so sent nothing) is made again with capture.
+     */
     int writeFrame(final long address, final int length)
     {
+        if (writeCalls.writeNoErrno(fd, address, length) >= 0)
+        {
+            return 0;
+        }
         while (true)
         {
             final long n = writeCalls.write(fd, address, length);

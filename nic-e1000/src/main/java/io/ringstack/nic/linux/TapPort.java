@@ -93,7 +93,8 @@ public final class TapPort implements FrameSink, AutoCloseable
 
     /**
      * Feeds the device the frames waiting on the TAP, up to {@link #RECEIVE_BUDGET}, on the caller's thread; for a
-     * caller that drives the receive side itself instead of {@link #start()}.
+     * caller that drives the receive side itself instead of {@link #start()} (benchmarks). One thread at a time, and
+     * not while {@link #close()} runs: stop calling it first.
      *
      * @return the frames handed to the device.
      * @throws IllegalStateException if the receive thread runs (the device takes frames from one thread).

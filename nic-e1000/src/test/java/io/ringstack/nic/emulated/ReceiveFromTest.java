@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -169,8 +172,8 @@ class ReceiveFromTest
         {
             final int head = nic.device().read(RDH);
             final long ringBase = (nic.device().read(RDBAL) & 0xFFFF_FFFFL) | ((long)nic.device().read(RDBAH) << 32);
-            final RxDescriptor descriptor = new RxDescriptor().wrap(new UnsafeBuffer(ringBase, nic.device().read(RDLEN)),
-                head);
+            final UnsafeBuffer ring = new UnsafeBuffer(ringBase, nic.device().read(RDLEN));
+            final RxDescriptor descriptor = new RxDescriptor().wrap(ring, head);
             final long original = descriptor.bufferAddress();
             final PacketBufferPool foreignPool = other.pool();
             final long before = foreignPool.memory().getLong(foreignPool.offset(3));
@@ -180,10 +183,56 @@ class ReceiveFromTest
             source.length = 64;
             assertEquals(64, nic.device().receiveFrom(source));
             assertEquals(1, nic.device().dmaFaults());
-            assertEquals(before, foreignPool.memory().getLong(foreignPool.offset(3)), "the other NIC's memory untouched");
+            assertEquals(before, foreignPool.memory().getLong(foreignPool.offset(3)), "the other NIC's memory intact");
             descriptor.bufferAddress(original);
             drain(nic, 16, new ArrayList<>());
             assertEquals(1, nic.driver().counters().rxDescriptorErrors);
+        }
+    }
+
+    @Test
+    void aMillionFramesThroughASourceAllocateNothing()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        try (EmulatedNic nic = nic("z"); Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment all = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+            final MemorySegment template = arena.allocate(60, 8);
+            MemorySegment.copy(frame(60, MAC, 7), 0, template, ValueLayout.JAVA_BYTE, 0, 60);
+            final FrameSource source = (address, capacity) ->
+            {
+                MemorySegment.copy(template, 0, all, address, 60);
+                return 60;
+            };
+            final PacketBufferPool pool = nic.pool();
+            final long[] received = new long[1];
+            final io.ringstack.nic.e1000.FrameReceiver releaser = (handle, memory, offset, length) ->
+            {
+                received[0]++;
+                pool.release(handle);
+            };
+            pump(nic, source, releaser, 200_000); // warm-up
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            final long receivedBefore = received[0];
+            pump(nic, source, releaser, 1_000_000);
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertEquals(1_000_000, received[0] - receivedBefore, "every frame was received");
+            assertEquals(0, allocated, "bytes allocated over 1,000,000 frames through receiveFrom");
+        }
+    }
+
+    private static void pump(final EmulatedNic nic, final FrameSource source,
+        final io.ringstack.nic.e1000.FrameReceiver receiver, final int frames)
+    {
+        for (int sent = 0; sent < frames; sent += 8)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                nic.device().receiveFrom(source);
+            }
+            nic.driver().receive(receiver, 8);
         }
     }
 

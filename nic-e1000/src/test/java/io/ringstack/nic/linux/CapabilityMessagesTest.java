@@ -25,8 +25,9 @@ class CapabilityMessagesTest
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux) to drop capabilities");
         final String name = LinuxNet.name("c");
         final String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--inh-caps=-all",
-            "--bounding-set=-net_admin,-net_raw", "--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--bounding-set=-net_admin,-net_raw", "--", java,
             "--enable-native-access=ALL-UNNAMED", "-cp", classPath, WithoutCapabilities.class.getName(), name, "lo"));
         try
         {

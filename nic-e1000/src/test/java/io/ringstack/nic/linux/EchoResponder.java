@@ -75,14 +75,14 @@ final class EchoResponder implements FrameReceiver, Runnable, AutoCloseable
     @Override
     public void onFrame(final int handle, final UnsafeBuffer memory, final int offset, final int length)
     {
-        if (length >= 42 && (memory.getShort(offset + 12, NETWORK) & 0xFFFF) == ETHERTYPE_ARP && arpRequest(memory, offset))
+        final int etherType = length >= 42 ? memory.getShort(offset + 12, NETWORK) & 0xFFFF : 0;
+        if (etherType == ETHERTYPE_ARP && arpRequest(memory, offset))
         {
             answerArp(memory, offset);
             send(handle, offset, 42);
             arpReplies++;
         }
-        else if (length >= 42 && (memory.getShort(offset + 12, NETWORK) & 0xFFFF) == ETHERTYPE_IPV4 &&
-            echoRequest(memory, offset, length))
+        else if (etherType == ETHERTYPE_IPV4 && echoRequest(memory, offset, length))
         {
             final int total = answerEcho(memory, offset);
             send(handle, offset, 14 + total);

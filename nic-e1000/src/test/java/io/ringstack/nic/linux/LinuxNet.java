@@ -66,8 +66,9 @@ final class LinuxNet
         for (int i = 0; i < 250; i++)
         {
             final int third = 20 + (start + i) % 230;
-            final Result routes = run("ip", "-4", "route", "show", "10." + second + "." + third + ".0/24");
-            final Result addresses = run("ip", "-4", "-o", "addr", "show", "to", "10." + second + "." + third + ".0/24");
+            final String prefix = "10." + second + "." + third + ".0/24";
+            final Result routes = run("ip", "-4", "route", "show", prefix);
+            final Result addresses = run("ip", "-4", "-o", "addr", "show", "to", prefix);
             if (routes.exit == 0 && routes.output.isBlank() && addresses.output.isBlank())
             {
                 return third;

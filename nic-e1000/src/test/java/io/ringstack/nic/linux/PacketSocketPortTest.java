@@ -142,7 +142,7 @@ class PacketSocketPortTest
             final List<WireMeasurements.Round> rounds = WireMeasurements.roundsUntilNothingAllocated(threads,
                 setup.inNamespace(), setup.peer, 20_000, 64, receiver, driver);
             final WireMeasurements.Round last = rounds.getLast();
-            System.out.printf("AF_PACKET flood ping (preload 64): %.0f echoes/s (each a frame in and out); rounds %s; " +
+            System.out.printf("AF_PACKET flood ping (preload 64): %.0f echoes/s (a frame each way); rounds %s; " +
                 "%s%n", last.flood().echoesPerSecond(), rounds, setup.port.counters());
             assertEquals(0, last.allocated()[0], "bytes the device's receive thread allocated per round of " +
                 last.flood().received() + " frames: " + rounds);

@@ -5,6 +5,8 @@ import io.ringstack.nic.emulated.EmulatedNic;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.ringstack.nic.linux.LinuxNet.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -29,6 +31,12 @@ class TapPortTest
 
         Setup(final String suffix)
         {
+            this(suffix, true);
+        }
+
+        /** @param receiveThread whether the port runs its receive thread, or the test calls pollOnce() */
+        Setup(final String suffix, final boolean receiveThread)
+        {
             name = LinuxNet.name(suffix);
             subnet = freeSubnet(200);
             peer = "10.200." + subnet + ".2";
@@ -42,7 +50,10 @@ class TapPortTest
                 must("ip", "addr", "add", "10.200." + subnet + ".1/24", "dev", name);
                 must("ip", "link", "set", name, "up");
                 builtNic.start();
-                openedPort.start();
+                if (receiveThread)
+                {
+                    openedPort.start();
+                }
             }
             catch (final RuntimeException | Error ex)
             {
@@ -106,6 +117,48 @@ class TapPortTest
     }
 
     @Test
+    void pollOnceDrivesTheReceiveSideOnTheCallersThread() throws InterruptedException
+    {
+        assumeRoot();
+        try (Setup setup = new Setup("o", false))
+        {
+            assertNull(setup.port.receiveThread(), "not started: no receive thread");
+            final AtomicBoolean running = new AtomicBoolean(true);
+            final AtomicLong frames = new AtomicLong();
+            final Thread caller = new Thread(() ->
+            {
+                while (running.get())
+                {
+                    final int n = setup.port.pollOnce();
+                    frames.addAndGet(n);
+                    if (n == 0)
+                    {
+                        setup.port.tap().awaitReadable(20);
+                    }
+                }
+            }, "inline-poller");
+            caller.start();
+            try
+            {
+                final LinuxNet.Result ping = run("ping", "-c", "3", "-i", "0.2", "-W", "1", setup.peer);
+                assertEquals(0, ping.exit(), ping.output() + "\n" + setup.port + "\n" + setup.responder);
+                assertTrue(ping.output().contains(" 0% packet loss"), ping.output());
+            }
+            finally
+            {
+                running.set(false);
+                caller.join(5_000);
+            }
+            assertTrue(frames.get() >= 4, "ARP and three echo requests came through pollOnce: " + frames);
+            assertEquals(frames.get(), setup.port.counters().get(PortCounter.FRAMES_RECEIVED));
+
+            setup.port.start();
+            final IllegalStateException both = assertThrows(IllegalStateException.class, setup.port::pollOnce);
+            assertTrue(both.getMessage().startsWith("the port's receive thread is running"), both.getMessage());
+        }
+    }
+
+    @Test
     void floodPingAllocatesNothingPerFrameAndAnIdlePortSleeps() throws InterruptedException
     {
         assumeRoot();
@@ -120,7 +173,7 @@ class TapPortTest
             final List<WireMeasurements.Round> rounds = WireMeasurements.roundsUntilNothingAllocated(threads,
                 List.of(), setup.peer, 20_000, 8, receiver, driver);
             final WireMeasurements.Round last = rounds.getLast();
-            System.out.printf("TAP flood ping (preload 8): %.0f echoes/s (each a frame in and out); rounds %s; " +
+            System.out.printf("TAP flood ping (preload 8): %.0f echoes/s (a frame each way); rounds %s; " +
                 "%s%n", last.flood().echoesPerSecond(), rounds, setup.port.counters());
             assertEquals(0, last.allocated()[0], "bytes the device's receive thread allocated per round of " +
                 last.flood().received() + " frames: " + rounds);
@@ -175,6 +228,27 @@ class TapPortTest
         {
             quietly("ip", "link", "del", veth);
             quietly("ip", "link", "del", tap);
+        }
+    }
+
+    @Test
+    void aTapDeletedUnderItsPortIsCountedAndTheThreadDoesNotSpin() throws InterruptedException
+    {
+        assumeRoot();
+        final com.sun.management.ThreadMXBean threads = WireMeasurements.threads();
+        try (Setup setup = new Setup("x"))
+        {
+            must("ip", "link", "del", setup.name);
+            final Thread receiver = setup.port.receiveThread();
+            Thread.sleep(300);
+            final double cpu = WireMeasurements.cpuMillisOver(threads, receiver, 1_000);
+            final PortCounters counters = setup.port.counters();
+            assertTrue(counters.get(PortCounter.POLL_ERRORS) >= 1, "poll(2) reported the error: " + counters);
+            assertEquals(Errno.EBADFD, counters.lastReceiveErrno(), "a read says why: " + counters);
+            assertTrue(cpu < 50, "the thread backs off instead of spinning: " + cpu + " ms CPU in 1 s");
+            final LinuxCallException read = assertThrows(LinuxCallException.class,
+                () -> setup.port.tap().read(setup.nic.pool().region().virtualAddress(), 2048));
+            assertEquals("reading a frame from TAP device " + setup.name + ": EBADFD (77)", read.getMessage());
         }
     }
 

@@ -1,0 +1,189 @@
+package io.ringstack.nic.linux;
+
+import io.ringstack.nic.e1000.MacAddress;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+import static io.ringstack.nic.linux.LinuxNet.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A {@link PacketSocket} on its own (no NIC): frames queued on the TX ring reach the kernel in the other namespace,
+ * its answers come back through the RX ring, 802.1Q tags come back into the frame, and what the ring cannot hold
+ * is refused and counted.
+ */
+class PacketSocketTest
+{
+    private static final ByteOrder NETWORK = ByteOrder.BIG_ENDIAN;
+    private static final long OUR_MAC = 0x5254_00CC_0002L;
+
+    private String namespace;
+    private String ours;
+    private String theirs;
+    private int subnet;
+    private Arena arena;
+
+    @BeforeEach
+    void createVethPair()
+    {
+        assumeRoot();
+        namespace = LinuxNet.name("sn");
+        ours = LinuxNet.name("sa");
+        theirs = LinuxNet.name("sb");
+        subnet = freeSubnet(201);
+        arena = Arena.ofConfined();
+        must("ip", "netns", "add", namespace);
+        must("ip", "link", "add", ours, "type", "veth", "peer", "name", theirs, "netns", namespace);
+        sysctl("net/ipv6/conf/" + ours + "/disable_ipv6", "1");
+        must("ip", "netns", "exec", namespace, "sysctl", "-qw", "net.ipv6.conf." + theirs + ".disable_ipv6=1");
+        must("ip", "-n", namespace, "addr", "add", "10.201." + subnet + ".1/24", "dev", theirs);
+        must("ip", "-n", namespace, "link", "set", theirs, "up");
+        must("ip", "link", "set", ours, "up");
+    }
+
+    @AfterEach
+    void deleteVethPair()
+    {
+        if (namespace != null)
+        {
+            quietly("ip", "netns", "del", namespace);
+            quietly("ip", "link", "del", ours);
+        }
+        if (arena != null)
+        {
+            arena.close();
+        }
+    }
+
+    @Test
+    void anArpRequestQueuedOnTheTxRingIsAnsweredThroughTheRxRing()
+    {
+        try (PacketSocket socket = PacketSocket.open(ours))
+        {
+            final MemorySegment request = arena.allocate(2048, 64);
+            final UnsafeBuffer frame = new UnsafeBuffer(request.address(), 2048);
+            writeArpRequest(frame, ipv4(10, 201, subnet, 2), ipv4(10, 201, subnet, 1));
+            assertTrue(socket.queue(request.address(), 42));
+            assertEquals(1, socket.flush(), "one frame kicked");
+
+            final MemorySegment received = arena.allocate(2048, 64);
+            final UnsafeBuffer reply = new UnsafeBuffer(received.address(), 2048);
+            final int length = readUntil(socket, received, reply, 0x0806);
+            assertTrue(length >= 42, "ARP reply of " + length + " B");
+            assertEquals(OUR_MAC, MacAddress.read(reply, 0), "to us");
+            assertEquals(MacAddress.parse(must("ip", "netns", "exec", namespace, "cat", "/sys/class/net/" + theirs +
+                "/address").trim()), MacAddress.read(reply, 6));
+            assertEquals(2, reply.getShort(14 + 6, NETWORK), "RFC 826 reply opcode");
+            assertEquals(ipv4(10, 201, subnet, 1), reply.getInt(14 + 14, NETWORK), "sender is the peer");
+            assertEquals(0, socket.counters().get(PortCounter.OUTGOING_SKIPPED),
+                "our own request never showed up in the ring");
+        }
+    }
+
+    @Test
+    void aTaggedFrameComesBackWithItsTag()
+    {
+        try (PacketSocket socket = PacketSocket.open(ours))
+        {
+            // The peer sends a frame tagged VLAN 7 (priority 5) as raw bytes; the receiving kernel takes the tag into
+            // the packet's metadata before packet sockets see it (skb_vlan_untag), and read() puts it back.
+            must("ip", "netns", "exec", namespace, "python3", "-c", String.join("\n",
+                "import socket",
+                "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)",
+                "s.bind(('" + theirs + "', 0))",
+                "s.send(bytes.fromhex('" + MacAddress.toString(OUR_MAC).replace(":", "") + "' + '02aabbccddee' +",
+                "    '8100' + 'a007' + '88b5') + bytes(range(50)))"));
+            final MemorySegment received = arena.allocate(2048, 64);
+            final UnsafeBuffer frame = new UnsafeBuffer(received.address(), 2048);
+            final int length = readUntil(socket, received, frame, 0x8100);
+            assertEquals(68, length, "14 + 4 + 50 bytes, as sent");
+            assertEquals(OUR_MAC, MacAddress.read(frame, 0));
+            assertEquals(0x02AA_BBCC_DDEEL, MacAddress.read(frame, 6));
+            assertEquals(0xA007, frame.getShort(14, NETWORK) & 0xFFFF, "IEEE 802.1Q TCI: priority 5, VLAN 7");
+            assertEquals(0x88B5, frame.getShort(16, NETWORK) & 0xFFFF, "then the frame's own EtherType");
+            for (int i = 0; i < 50; i++)
+            {
+                assertEquals(i, frame.getByte(18 + i), "payload byte " + i);
+            }
+            assertEquals(1, socket.counters().get(PortCounter.VLAN_TAGS_RESTORED), socket.counters().toString());
+        }
+    }
+
+    @Test
+    void framesLongerThanATxSlotAreRefusedAndCounted()
+    {
+        try (PacketSocket socket = PacketSocket.open(ours, PacketRingConfig.DEFAULT.withTx(256, 4)))
+        {
+            final MemorySegment frame = arena.allocate(2048, 64);
+            assertEquals(208, socket.config().txFrameCapacity());
+            assertFalse(socket.queue(frame.address(), 209));
+            assertFalse(socket.queue(frame.address(), 0));
+            assertEquals(2, socket.counters().get(PortCounter.TRANSMIT_OVERSIZE));
+            assertEquals(0, socket.flush(), "nothing queued, no kick");
+            assertEquals(0, socket.counters().get(PortCounter.TRANSMIT_KICKS));
+        }
+    }
+
+    @Test
+    void aPeerThatLeavesChecksumsToOffloadSendsUdpFlaggedNotReady()
+    {
+        final String us = "10.201." + subnet + ".2";
+        must("ip", "-n", namespace, "neigh", "replace", us, "lladdr", MacAddress.toString(OUR_MAC), "dev", theirs);
+        try (PacketSocket socket = PacketSocket.open(ours))
+        {
+            must("ip", "netns", "exec", namespace, "python3", "-c",
+                "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x' * 100, ('" + us +
+                    "', 9))");
+            final MemorySegment received = arena.allocate(2048, 64);
+            final UnsafeBuffer frame = new UnsafeBuffer(received.address(), 2048);
+            readUntil(socket, received, frame, 0x0800);
+            assertEquals(17, frame.getByte(14 + 9), "UDP");
+            assertEquals(1, socket.counters().get(PortCounter.CHECKSUM_NOT_READY),
+                "a veth's TX checksum offload (on by default) leaves the UDP checksum to the 'hardware': " +
+                    socket.counters());
+        }
+    }
+
+    /** Reads frames (waiting up to 3 s) until one with this EtherType arrives; returns its length. */
+    private static int readUntil(final PacketSocket socket, final MemorySegment into, final UnsafeBuffer view,
+        final int etherType)
+    {
+        final long deadline = System.nanoTime() + 3_000_000_000L;
+        while (System.nanoTime() < deadline)
+        {
+            final int length = socket.read(into.address(), (int)into.byteSize());
+            if (length == 0)
+            {
+                socket.awaitReadable(50);
+            }
+            else if (length >= 14 && (view.getShort(12, NETWORK) & 0xFFFF) == etherType)
+            {
+                return length;
+            }
+        }
+        return fail("no frame of EtherType 0x" + Integer.toHexString(etherType) + " within 3 s: " + socket.counters());
+    }
+
+    /** RFC 826 request, broadcast, from OUR_MAC and {@code sender} for {@code target}. */
+    private static void writeArpRequest(final UnsafeBuffer frame, final int sender, final int target)
+    {
+        MacAddress.write(frame, 0, MacAddress.BROADCAST);
+        MacAddress.write(frame, 6, OUR_MAC);
+        frame.putShort(12, (short)0x0806, NETWORK);
+        frame.putShort(14, (short)1, NETWORK);       // hardware: Ethernet
+        frame.putShort(16, (short)0x0800, NETWORK);  // protocol: IPv4
+        frame.putByte(18, (byte)6);
+        frame.putByte(19, (byte)4);
+        frame.putShort(20, (short)1, NETWORK);       // request
+        MacAddress.write(frame, 22, OUR_MAC);
+        frame.putInt(28, sender, NETWORK);
+        MacAddress.write(frame, 32, 0);
+        frame.putInt(38, target, NETWORK);
+    }
+}
