@@ -34,8 +34,9 @@ class BothDirectionsConcurrentTest
             final AtomicReference<Throwable> failure = new AtomicReference<>();
             final long[] receivedA = new long[1];
             final long[] receivedB = new long[1];
-            final Thread ta = new Thread(() -> run(a, b.driver().macAddress(), receivedA, failure));
-            final Thread tb = new Thread(() -> run(b, a.driver().macAddress(), receivedB, failure));
+            final java.util.concurrent.atomic.AtomicInteger sendersDone = new java.util.concurrent.atomic.AtomicInteger();
+            final Thread ta = new Thread(() -> run(a, b.driver().macAddress(), receivedA, failure, sendersDone));
+            final Thread tb = new Thread(() -> run(b, a.driver().macAddress(), receivedB, failure, sendersDone));
             ta.start();
             tb.start();
             ta.join(60_000);
@@ -53,7 +54,8 @@ class BothDirectionsConcurrentTest
     }
 
     /** Sends FRAMES frames of varying length with a pattern derived from the sequence, checks every frame received. */
-    private static void run(final EmulatedNic nic, final long peer, final long[] received, final AtomicReference<Throwable> failure)
+    private static void run(final EmulatedNic nic, final long peer, final long[] received,
+        final AtomicReference<Throwable> failure, final java.util.concurrent.atomic.AtomicInteger sendersDone)
     {
         final E1000Driver driver = nic.driver();
         final PacketBufferPool pool = nic.pool();
@@ -63,7 +65,9 @@ class BothDirectionsConcurrentTest
             long sent = 0;
             final long deadline = System.nanoTime() + 30_000_000_000L;
             long idleSince = 0;
-            while (sent < FRAMES || System.nanoTime() - idleSince < 200_000_000L)
+            boolean counted = false;
+            // send everything; then keep receiving until both sides have sent everything and 200 ms passed quietly
+            while (sent < FRAMES || sendersDone.get() < 2 || System.nanoTime() - idleSince < 200_000_000L)
             {
                 if (System.nanoTime() > deadline || failure.get() != null)
                 {
@@ -115,6 +119,11 @@ class BothDirectionsConcurrentTest
                     received[0]++;
                     pool.release(h);
                 }, 64);
+                if (sent == FRAMES && !counted)
+                {
+                    counted = true;
+                    sendersDone.incrementAndGet();
+                }
                 if (got > 0 || idleSince == 0)
                 {
                     idleSince = System.nanoTime(); // after sending, drain until nothing arrives for 200 ms
