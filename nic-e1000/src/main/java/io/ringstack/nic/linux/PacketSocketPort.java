@@ -34,6 +34,7 @@ public final class PacketSocketPort implements FrameSink, AutoCloseable
     private final PortCounters counters;
     private final TransmitGate gate = new TransmitGate();
     private final FrameSource source = this::readFrame;
+    private final PortCapture capture = new PortCapture();
     private final ReceiveLoop loop;
     private volatile boolean closed;
 
@@ -131,7 +132,9 @@ public final class PacketSocketPort implements FrameSink, AutoCloseable
     /** The device's receive DMA: the copy from the ring block into the RX buffer. */
     private int readFrame(final long address, final int capacity)
     {
-        return socket.read(address, capacity);
+        final int length = socket.read(address, capacity);
+        capture.received(address, length, capacity);
+        return length;
     }
 
     /** The device transmits a frame: copied from its buffer into the TX ring (the driver's thread). */
@@ -148,6 +151,7 @@ public final class PacketSocketPort implements FrameSink, AutoCloseable
             counters.increment(PortCounter.TRANSMIT_AFTER_CLOSE);
             return;
         }
+        capture.transmitted(buffer, offset, length);
         try
         {
             final byte[] array = buffer.byteArray();
@@ -192,6 +196,15 @@ public final class PacketSocketPort implements FrameSink, AutoCloseable
     public EmulatedE1000 device()
     {
         return device;
+    }
+
+    /**
+     * Records every frame received and transmitted from now on into {@code pcap} (null stops); the caller closes
+     * the writer.
+     */
+    public void pcap(final io.ringstack.nic.wire.PcapWriter pcap)
+    {
+        capture.writer(pcap);
     }
 
     public PortCounters counters()

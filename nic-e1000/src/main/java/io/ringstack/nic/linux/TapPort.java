@@ -38,6 +38,7 @@ public final class TapPort implements FrameSink, AutoCloseable
     private final PortCounters counters = new PortCounters();
     private final TransmitGate gate = new TransmitGate();
     private final FrameSource source = this::readFrame;
+    private final PortCapture capture = new PortCapture();
     private final ReceiveLoop loop;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment heapScratch;
@@ -141,6 +142,7 @@ public final class TapPort implements FrameSink, AutoCloseable
             counters.receiveError(-length);
             return 0;
         }
+        capture.received(address, length, capacity);
         return length;
     }
 
@@ -158,6 +160,7 @@ public final class TapPort implements FrameSink, AutoCloseable
             counters.increment(PortCounter.TRANSMIT_AFTER_CLOSE);
             return;
         }
+        capture.transmitted(buffer, offset, length);
         try
         {
             final long address;
@@ -201,6 +204,15 @@ public final class TapPort implements FrameSink, AutoCloseable
     public EmulatedE1000 device()
     {
         return device;
+    }
+
+    /**
+     * Records every frame received and transmitted from now on into {@code pcap} (null stops); the caller closes
+     * the writer.
+     */
+    public void pcap(final io.ringstack.nic.wire.PcapWriter pcap)
+    {
+        capture.writer(pcap);
     }
 
     public PortCounters counters()

@@ -120,6 +120,25 @@ final class KernelPeer implements AutoCloseable
         }
     }
 
+    /** Records the port's frames (both directions) into {@code pcap}. */
+    void pcap(final io.ringstack.nic.wire.PcapWriter pcap)
+    {
+        if (port instanceof TapPort tap)
+        {
+            tap.pcap(pcap);
+        }
+        else
+        {
+            ((PacketSocketPort)port).pcap(pcap);
+        }
+    }
+
+    /** The kernel side's interface in the namespace. */
+    String linuxInterface()
+    {
+        return kind == Port.TAP ? namespace.interfaceName("t") : "eth0";
+    }
+
     StackAgent agent()
     {
         return agent;
