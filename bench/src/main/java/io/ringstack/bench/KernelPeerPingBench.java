@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp bench/target/benchmarks.jar io.ringstack.bench.KernelPeerPingBench [count]
  * </pre>
- * ping's flood mode keeps one echo in flight and sends the next when a reply arrives (or every 10 ms), so echoes/s
- * is 1 / round-trip time: a latency measure, each echo one frame in each direction.
+ * ping's flood mode with one echo in flight sends the next when a reply arrives, so echoes/s is 1 / round-trip
+ * time (latency); with 64 in flight ({@code -l 64}) it measures frames per second (each echo one frame each way).
  */
 public final class KernelPeerPingBench
 {
@@ -43,16 +43,20 @@ public final class KernelPeerPingBench
     public static void main(final String[] args) throws Exception
     {
         final int count = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
-        System.out.printf("%-34s %10s %10s %12s %10s %10s%n", "path", "sent", "received", "echoes/s", "rtt avg", "rtt max");
-        for (int run = 0; run < 2; run++)
+        System.out.printf("%-50s %10s %10s %12s %10s %10s%n", "path", "sent", "received", "echoes/s", "rtt avg", "rtt max");
+        for (final int inFlight : new int[] { 1, 64 })
         {
-            report("kernel -> kernel (veth, 2 netns)", kernelBaseline(count));
-            report("kernel -> ringstack (TAP)", ringstack(true, count, 81));
-            report("kernel -> ringstack (AF_PACKET)", ringstack(false, count, 82));
+            for (int run = 0; run < 2; run++)
+            {
+                final String suffix = ", " + inFlight + " in flight";
+                report("kernel -> kernel (veth)" + suffix, kernelBaseline(count, inFlight));
+                report("kernel -> ringstack (TAP)" + suffix, ringstack(true, count, 81, inFlight));
+                report("kernel -> ringstack (AF_PACKET)" + suffix, ringstack(false, count, 82, inFlight));
+            }
         }
     }
 
-    private static String kernelBaseline(final int count)
+    private static String kernelBaseline(final int count, final int inFlight)
     {
         try (NetworkNamespace a = LinuxNetwork.createNamespace(); NetworkNamespace b = LinuxNetwork.createNamespace())
         {
@@ -60,12 +64,13 @@ public final class KernelPeerPingBench
             Command.of("ip", "link", "set", veth.hostEnd(), "netns", b.name()).run();
             b.exec("ip", "addr", "add", "10.80.0.2/24", "dev", veth.hostEnd());
             b.exec("ip", "link", "set", veth.hostEnd(), "arp", "on", "up");
-            return a.command("ping", "-f", "-q", "-c", String.valueOf(count), "10.80.0.2")
+            return a.command("ping", "-f", "-q", "-l", String.valueOf(inFlight), "-c", String.valueOf(count), "10.80.0.2")
                 .timeout(Duration.ofSeconds(120)).run().stdout();
         }
     }
 
-    private static String ringstack(final boolean tap, final int count, final int subnet) throws Exception
+    private static String ringstack(final boolean tap, final int count, final int subnet, final int inFlight)
+        throws Exception
     {
         final String linux = "10.80." + subnet + ".1";
         final String ours = "10.80." + subnet + ".2";
@@ -122,7 +127,7 @@ public final class KernelPeerPingBench
             try
             {
                 namespace.exec("ping", "-c", "3", "-q", ours); // ARP and warm-up
-                return namespace.command("ping", "-f", "-q", "-c", String.valueOf(count), ours)
+                return namespace.command("ping", "-f", "-q", "-l", String.valueOf(inFlight), "-c", String.valueOf(count), ours)
                     .timeout(Duration.ofSeconds(120)).run().stdout();
             }
             finally
@@ -146,7 +151,7 @@ public final class KernelPeerPingBench
         final long sent = Long.parseLong(summary.group(1));
         final long received = Long.parseLong(summary.group(2));
         final long millis = Long.parseLong(summary.group(3));
-        System.out.printf("%-34s %10d %10d %12.0f %8s ms %8s ms%n", path, sent, received,
+        System.out.printf("%-50s %10d %10d %12.0f %8s ms %8s ms%n", path, sent, received,
             millis > 0 ? received * 1000.0 / millis : 0, rtt.group(2), rtt.group(3));
     }
 }
