@@ -12,38 +12,41 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * An AF_PACKET socket on one interface with memory-mapped TPACKET_V3 rings ({@link Tpacket3} has the layouts): the
- * raw Ethernet frames the interface receives, and a TX ring to send frames out of it.
+ * An AF_PACKET socket on one interface with memory-mapped RX and TX rings in one format for both,
+ * {@link PacketRingConfig#version()}: TPACKET_V2 ({@link Tpacket2}, the default) or TPACKET_V3 ({@link Tpacket3}).
+ * It gives the raw Ethernet frames the interface receives, and sends frames out of it.
  * <p>
- * Receive ({@link #read}): the kernel fills RX blocks and hands each over whole; {@link #read} copies the next
- * packet of the oldest handed-over block to the caller's memory (that copy is the frame's only copy on this side),
- * and returns the block to the kernel as soon as its last packet is taken. Block status is read with acquire and
- * written back with release (a {@link VarHandle} on the mapped segment): the packets the kernel wrote before it
- * set TP_STATUS_USER are visible, and our reads of a block are done before the kernel may reuse it. Frames this
- * host sent out of the interface are not ours to receive: PACKET_IGNORE_OUTGOING (Linux 4.20+) keeps them out of
- * the ring, and where that option is missing they are skipped by sll_pkttype == PACKET_OUTGOING. The kernel keeps
- * a received 802.1Q tag in the packet's metadata (hv1.tp_vlan_tci); {@link #read} puts it back into the frame, as
- * it was on the wire.
+ * Receive ({@link #read}) copies the next received frame to the caller's memory (that copy is the frame's only
+ * copy on this side) and gives its ring memory back at once. With V2 the kernel hands over every frame in its own
+ * slot as soon as it has written it, so a lone frame waits for nothing: the choice for request/response traffic.
+ * With V3 it hands over whole blocks of packets, when a block is full or its timer fires (at least 1 ms,
+ * {@link PacketRingConfig#rxRetireMillis()}): fewer status words to touch under load, but up to that timer of added
+ * latency for a lone frame (measured: a Linux flood ping got ~1000 echoes/s at ~1 ms RTT over V3). The status word
+ * (tp_status of a V2 frame, block_status of a V3 block) is read with acquire and written back with release (a
+ * {@link VarHandle} on the mapped segment): what the kernel wrote before it set TP_STATUS_USER is visible, and our
+ * reads are done before the kernel may reuse the memory. Frames this host sent out of the interface are not ours
+ * to receive: PACKET_IGNORE_OUTGOING (Linux 4.20+) keeps them out of the ring, and where that option is missing
+ * they are skipped by sll_pkttype == PACKET_OUTGOING. The kernel keeps a received 802.1Q tag in the packet's
+ * metadata (tp_vlan_tci); {@link #read} puts it back into the frame, as it was on the wire.
  * <p>
- * Transmit ({@link #queue}, {@link #flush}): TPACKET_V3's TX ring is frame-based like V2's (packet_mmap.rst,
- * "TPACKET_V2 --> TPACKET_V3": tpacket3_hdr with tp_next_offset 0). A frame is copied into the next slot, whose
- * status goes to TP_STATUS_SEND_REQUEST with a release store; {@link #flush} is one send(2) that makes the kernel
- * send every requested slot, so a burst of frames costs one system call. The TX ring was chosen over send(2) per
- * frame for that: a device transmits in bursts (one TDT write), and the copy into the slot is the same one copy
- * send(2) would make into a socket buffer. Both rings live in one mmap (RX first, then TX), as packet_mmap.rst asks
- * for a socket with both; PACKET_LOSS is on, so a malformed frame is dropped by the kernel instead of stopping the
- * ring.
+ * Transmit ({@link #queue}, {@link #flush}): the TX ring is frame-based in both versions (packet_mmap.rst,
+ * "TPACKET_V2 --> TPACKET_V3": V3 uses tpacket3_hdr with tp_next_offset 0). A frame is copied into the next slot,
+ * after the version's header (32 bytes for V2, 48 for V3), whose status goes to TP_STATUS_SEND_REQUEST with a
+ * release store; {@link #flush} is one send(2) that makes the kernel send every requested slot, so a burst of frames
+ * costs one system call. The TX ring was chosen over send(2) per frame for that: a device transmits in bursts (one
+ * TDT write), and the copy into the slot is the same one copy send(2) would make into a socket buffer. Both rings
+ * live in one mmap (RX first, then TX), as packet_mmap.rst asks for a socket with both; PACKET_LOSS is on, so a
+ * malformed frame is dropped by the kernel instead of stopping the ring.
  * <p>
  * The socket is opened with protocol 0 (it receives nothing) and bound to {@code ETH_P_ALL} on its interface only
  * after the rings are set up, so no frame of another interface ever lands in the ring. With
  * {@link PacketRingConfig#promiscuous()} the interface takes frames for every address (the membership ends with the
  * socket).
  * <p>
- * What the kernel hands over is what was on the wire, with two exceptions worth knowing: under light traffic a
- * frame waits in its block until the block's timer retires it (up to {@link PacketRingConfig#rxRetireMillis()},
- * the price of V3's per-block hand-over), and a peer that leaves checksums to offload (a veth's TX checksum
- * offload is on by default) sends TCP and UDP with the checksum not yet filled in: such frames are delivered as they
- * are and counted (CHECKSUM_NOT_READY); turn the offload off on the peer ({@code ethtool -K PEER tx off}).
+ * What the kernel hands over is what was on the wire, with one exception worth knowing: a peer that leaves
+ * checksums to offload (a veth's TX checksum offload is on by default) sends TCP and UDP with the checksum not yet
+ * filled in: such frames are delivered as they are and counted (CHECKSUM_NOT_READY); turn the offload off on the
+ * peer ({@code ethtool -K PEER tx off}).
  * <p>
  * Threads: one thread reads, one thread queues and flushes (they may differ). Not for the frame paths: the
  * constructor, {@link #readKernelStatistics}, {@link #close}.
@@ -55,7 +58,6 @@ public final class PacketSocket implements AutoCloseable
         ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     /** All of memory, to copy to and from the addresses of DMA buffers without a segment per frame. */
     private static final MemorySegment ALL_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-    private static final int RX_FRAME_SIZE = 2048;
 
     private final String interfaceName;
     private final int interfaceIndex;
@@ -66,8 +68,15 @@ public final class PacketSocket implements AutoCloseable
     private final long mapLength;
     private final MemorySegment rxRing;
     private final MemorySegment txRing;
+    /** TPACKET_V2: frames handed over one by one; otherwise TPACKET_V3 blocks. */
+    private final boolean perFrame;
     private final int rxBlockSize;
     private final int rxBlockCount;
+    private final int rxFrameSize;
+    private final int rxFramesPerBlock;
+    private final int txStatusOffset;
+    private final int txLengthOffset;
+    private final int txDataOffset;
     private final int txFrameSize;
     private final int txFrameCount;
     private final int txCapacity;
@@ -76,10 +85,11 @@ public final class PacketSocket implements AutoCloseable
     private final FdPoll readable;
     private final PortCounters counters = new PortCounters();
 
-    // receive cursor (the reading thread)
+    // receive cursor (the reading thread): V3 the block and the packet in it, V2 the frame slot in the block
     private int rxBlock;
     private long rxPacket;
     private int rxPacketsLeft;
+    private int rxFrameInBlock;
     // transmit cursor (the sending thread)
     private int txSlot;
     private int txQueued;
@@ -100,6 +110,12 @@ public final class PacketSocket implements AutoCloseable
         this.txRing = MemorySegment.ofAddress(mapAddress + rxLength).reinterpret(txLength);
         this.rxBlockSize = config.rxBlockSize();
         this.rxBlockCount = config.rxBlockCount();
+        this.perFrame = config.version() == TpacketVersion.V2;
+        this.rxFrameSize = config.rxFrameSize();
+        this.rxFramesPerBlock = config.rxFramesPerBlock();
+        this.txStatusOffset = perFrame ? Tpacket2.TP_STATUS_OFFSET : TP_STATUS_OFFSET;
+        this.txLengthOffset = perFrame ? Tpacket2.TP_LEN_OFFSET : TP_LEN_OFFSET;
+        this.txDataOffset = config.version().txDataOffset();
         this.txFrameSize = config.txFrameSize();
         this.txFrameCount = config.txBlockCount() * config.txFramesPerBlock();
         this.txCapacity = config.txFrameCapacity();
@@ -113,7 +129,8 @@ public final class PacketSocket implements AutoCloseable
     }
 
     /**
-     * Opens a packet socket on {@code interfaceName} with TPACKET_V3 RX and TX rings.
+     * Opens a packet socket on {@code interfaceName} with RX and TX rings in the format of
+     * {@link PacketRingConfig#version()}.
      *
      * @throws IllegalArgumentException if the name is not a valid interface name.
      * @throws LinuxCallException       saying what is missing: the interface (ENODEV), CAP_NET_RAW (EPERM), memory
@@ -140,16 +157,21 @@ public final class PacketSocket implements AutoCloseable
             long mapLength = 0;
             try
             {
-                setInt(libc, setup, fd, PACKET_VERSION, TPACKET_V3, "selecting TPACKET_V3 (Linux 3.2+)");
+                setInt(libc, setup, fd, PACKET_VERSION, config.version().optionValue(),
+                    "selecting TPACKET_" + config.version() + " (V3: Linux 3.2+)");
                 setInt(libc, setup, fd, PACKET_LOSS, 1, "setting PACKET_LOSS");
                 final boolean ignoreOutgoing = setIgnoreOutgoing(libc, setup, fd);
 
+                // struct tpacket_req3; V2 reads only its first part, struct tpacket_req
                 final MemorySegment rxRequest = setup.allocate(TPACKET_REQ3_LENGTH, 4);
                 rxRequest.set(JAVA_INT, 0, config.rxBlockSize());
                 rxRequest.set(JAVA_INT, 4, config.rxBlockCount());
-                rxRequest.set(JAVA_INT, 8, RX_FRAME_SIZE);
-                rxRequest.set(JAVA_INT, 12, config.rxBlockSize() / RX_FRAME_SIZE * config.rxBlockCount());
-                rxRequest.set(JAVA_INT, 16, config.rxRetireMillis());
+                rxRequest.set(JAVA_INT, 8, config.rxFrameSize());
+                rxRequest.set(JAVA_INT, 12, config.rxFrameCount());
+                if (config.version() == TpacketVersion.V3)
+                {
+                    rxRequest.set(JAVA_INT, 16, config.rxRetireMillis());
+                }
                 if (libc.setsockopt(fd, SOL_PACKET, PACKET_RX_RING, rxRequest) < 0)
                 {
                     throw ringFailure(libc.errno(), "RX", config.rxBlockCount(), config.rxBlockSize());
@@ -303,6 +325,77 @@ public final class PacketSocket implements AutoCloseable
      */
     public int read(final long address, final int capacity)
     {
+        return perFrame ? readFrame(address, capacity) : readFromBlock(address, capacity);
+    }
+
+    /**
+     * TPACKET_V2: the frame in the next slot if the kernel has handed it over (acquire on tp_status: the frame the
+     * kernel wrote before setting TP_STATUS_USER is visible), the slot given back at once with a release store.
+     */
+    private int readFrame(final long address, final int capacity)
+    {
+        final MemorySegment ring = rxRing;
+        while (true)
+        {
+            final long slot = rxPacket;
+            final int status = (int)INT_HANDLE.getAcquire(ring, slot + Tpacket2.TP_STATUS_OFFSET);
+            if ((status & TP_STATUS_USER) == 0)
+            {
+                return 0;
+            }
+            final int type = ring.get(JAVA_BYTE, slot + Tpacket2.SLL_PKTTYPE_OFFSET) & 0xFF;
+            if (type == PACKET_OUTGOING)
+            {
+                counters.increment(PortCounter.OUTGOING_SKIPPED);
+                returnFrame(slot);
+                continue;
+            }
+            final int snapLength = ring.get(JAVA_INT, slot + Tpacket2.TP_SNAPLEN_OFFSET);
+            final int length = ring.get(JAVA_INT, slot + Tpacket2.TP_LEN_OFFSET);
+            final long frame = slot + (ring.get(JAVA_SHORT, slot + Tpacket2.TP_MAC_OFFSET) & 0xFFFF);
+            final int result;
+            if ((status & TP_STATUS_VLAN_VALID) != 0)
+            {
+                final int tci = ring.get(JAVA_SHORT, slot + Tpacket2.TP_VLAN_TCI_OFFSET) & 0xFFFF;
+                final int tpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0 ?
+                    ring.get(JAVA_SHORT, slot + Tpacket2.TP_VLAN_TPID_OFFSET) & 0xFFFF : 0x8100;
+                result = copyWithTag(ring, frame, snapLength, length, tpid, tci, address, capacity);
+            }
+            else
+            {
+                MemorySegment.copy(ring, frame, ALL_MEMORY, address, Math.min(snapLength, capacity));
+                result = reported(snapLength, length, capacity);
+            }
+            if ((status & TP_STATUS_CSUMNOTREADY) != 0)
+            {
+                counters.increment(PortCounter.CHECKSUM_NOT_READY);
+            }
+            returnFrame(slot);
+            return result;
+        }
+    }
+
+    /**
+     * Hands a V2 frame slot back (release: every read of it comes before the kernel may write it again) and moves
+     * to the next slot: frames follow each other in a block, and the next block starts at its boundary.
+     */
+    private void returnFrame(final long slot)
+    {
+        INT_HANDLE.setRelease(rxRing, slot + Tpacket2.TP_STATUS_OFFSET, TP_STATUS_KERNEL);
+        counters.increment(PortCounter.FRAMES_RETURNED);
+        if (++rxFrameInBlock < rxFramesPerBlock)
+        {
+            rxPacket = slot + rxFrameSize;
+            return;
+        }
+        rxFrameInBlock = 0;
+        rxBlock = rxBlock + 1 == rxBlockCount ? 0 : rxBlock + 1;
+        rxPacket = (long)rxBlock * rxBlockSize;
+    }
+
+    /** TPACKET_V3: the next packet of the oldest handed-over block. */
+    private int readFromBlock(final long address, final int capacity)
+    {
         while (true)
         {
             if (rxPacketsLeft == 0 && !openNextBlock())
@@ -328,7 +421,10 @@ public final class PacketSocket implements AutoCloseable
             final int result;
             if ((status & TP_STATUS_VLAN_VALID) != 0)
             {
-                result = copyWithTag(ring, frame, snapLength, length, status, packet, address, capacity);
+                final int tci = ring.get(JAVA_INT, packet + TP_VLAN_TCI_OFFSET) & 0xFFFF;
+                final int tpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0 ?
+                    ring.get(JAVA_SHORT, packet + TP_VLAN_TPID_OFFSET) & 0xFFFF : 0x8100;
+                result = copyWithTag(ring, frame, snapLength, length, tpid, tci, address, capacity);
             }
             else
             {
@@ -357,12 +453,9 @@ public final class PacketSocket implements AutoCloseable
 
     /** The frame with its 802.1Q tag back after the source address (IEEE 802.1Q §9.3: TPID, then TCI). */
     private int copyWithTag(final MemorySegment ring, final long frame, final int snapLength, final int length,
-        final int status, final long packet, final long address, final int capacity)
+        final int tpid, final int tci, final long address, final int capacity)
     {
         counters.increment(PortCounter.VLAN_TAGS_RESTORED);
-        final int tci = ring.get(JAVA_INT, packet + TP_VLAN_TCI_OFFSET) & 0xFFFF;
-        final int tpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0 ?
-            ring.get(JAVA_SHORT, packet + TP_VLAN_TPID_OFFSET) & 0xFFFF : 0x8100;
         if (snapLength < 12)
         {
             MemorySegment.copy(ring, frame, ALL_MEMORY, address, Math.min(snapLength, capacity));
@@ -422,7 +515,7 @@ public final class PacketSocket implements AutoCloseable
     }
 
     /**
-     * Waits up to {@code timeoutMillis} for a block to read.
+     * Waits up to {@code timeoutMillis} for a frame (V2) or a block (V3) to read.
      *
      * @return whether something (a block, or an error condition) is waiting.
      */
@@ -473,7 +566,7 @@ public final class PacketSocket implements AutoCloseable
         {
             return false;
         }
-        MemorySegment.copy(ALL_MEMORY, address, txRing, slot + TX_DATA_OFFSET, length);
+        MemorySegment.copy(ALL_MEMORY, address, txRing, slot + txDataOffset, length);
         return submit(slot, length);
     }
 
@@ -485,7 +578,7 @@ public final class PacketSocket implements AutoCloseable
         {
             return false;
         }
-        MemorySegment.copy(array, offset, txRing, JAVA_BYTE, slot + TX_DATA_OFFSET, length);
+        MemorySegment.copy(array, offset, txRing, JAVA_BYTE, slot + txDataOffset, length);
         return submit(slot, length);
     }
 
@@ -498,11 +591,11 @@ public final class PacketSocket implements AutoCloseable
             return -1;
         }
         final long slot = (long)txSlot * txFrameSize;
-        int status = (int)INT_HANDLE.getAcquire(txRing, slot + TP_STATUS_OFFSET);
+        int status = (int)INT_HANDLE.getAcquire(txRing, slot + txStatusOffset);
         if (status != TP_STATUS_AVAILABLE && status != TP_STATUS_WRONG_FORMAT)
         {
             flush(); // a burst longer than the free slots: send what is queued, then look again
-            status = (int)INT_HANDLE.getAcquire(txRing, slot + TP_STATUS_OFFSET);
+            status = (int)INT_HANDLE.getAcquire(txRing, slot + txStatusOffset);
             if (status != TP_STATUS_AVAILABLE && status != TP_STATUS_WRONG_FORMAT)
             {
                 counters.increment(PortCounter.TRANSMIT_RING_FULL);
@@ -514,10 +607,13 @@ public final class PacketSocket implements AutoCloseable
 
     private boolean submit(final long slot, final int length)
     {
-        txRing.set(JAVA_INT, slot + TP_NEXT_OFFSET_OFFSET, 0);
-        txRing.set(JAVA_INT, slot + TP_LEN_OFFSET, length);
+        if (!perFrame)
+        {
+            txRing.set(JAVA_INT, slot + TP_NEXT_OFFSET_OFFSET, 0); // V3 TX: a frame per slot
+        }
+        txRing.set(JAVA_INT, slot + txLengthOffset, length);
         // release: the frame and tp_len are written before the kernel can see the request
-        INT_HANDLE.setRelease(txRing, slot + TP_STATUS_OFFSET, TP_STATUS_SEND_REQUEST);
+        INT_HANDLE.setRelease(txRing, slot + txStatusOffset, TP_STATUS_SEND_REQUEST);
         txSlot = txSlot + 1 == txFrameCount ? 0 : txSlot + 1;
         txQueued++;
         counters.increment(PortCounter.FRAMES_SENT);
@@ -569,8 +665,10 @@ public final class PacketSocket implements AutoCloseable
         try (Arena call = Arena.ofConfined())
         {
             final Libc libc = new Libc(call);
+            // struct tpacket_stats for V2 (freezes stays 0), struct tpacket_stats_v3 for V3
+            final int size = perFrame ? Tpacket2.TPACKET_STATS_LENGTH : TPACKET_STATS_V3_LENGTH;
             final MemorySegment value = call.allocate(TPACKET_STATS_V3_LENGTH, 4);
-            final MemorySegment length = call.allocateFrom(JAVA_INT, TPACKET_STATS_V3_LENGTH);
+            final MemorySegment length = call.allocateFrom(JAVA_INT, size);
             if (libc.getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, value, length) < 0)
             {
                 throw new LinuxCallException("getsockopt(PACKET_STATISTICS)", libc.errno(),
@@ -581,7 +679,7 @@ public final class PacketSocket implements AutoCloseable
         }
     }
 
-    /** struct tpacket_stats_v3. */
+    /** struct tpacket_stats_v3 (V2's struct tpacket_stats has no freezes: 0). */
     public record KernelStatistics(long packets, long drops, long freezes)
     {
     }

@@ -12,11 +12,11 @@ import org.agrona.DirectBuffer;
  * <pre>
  *   driver ──TDT──▶ EmulatedE1000 ── accept(DMA buffer) ──▶ copy into a TX ring slot ─┐
  *                                 ── endOfBurst ──▶ one send(2) ───────────────────────┴──▶ interface
- *   driver ◀─RXT0── EmulatedE1000 ◀── receiveFrom ── copy from the RX ring block into the RX buffer ◀── interface
+ *   driver ◀─RXT0── EmulatedE1000 ◀── receiveFrom ── copy from the RX ring slot into the RX buffer ◀── interface
  * </pre>
  * Transmit runs on the driver's thread: each frame is copied from its DMA buffer into the TX ring (the device's
  * DMA read), and one send(2) per burst (the device's TDT write) sends them all. Receive: the device takes its next
- * RX descriptor and the port copies the next frame of the ring block straight into that descriptor's buffer, the
+ * RX descriptor and the port copies the next frame of the RX ring straight into that descriptor's buffer, the
  * one copy ({@link EmulatedE1000#receiveFrom}). The receive side runs by itself once {@link #start() started} (a
  * thread per port sleeping in poll(2)), or a caller drives it with {@link #pollOnce()}. Neither path allocates per
  * frame. Failures on the frame paths are counted ({@link #counters()}), never thrown.
@@ -129,7 +129,7 @@ public final class PacketSocketPort implements FrameSink, AutoCloseable
         return frames;
     }
 
-    /** The device's receive DMA: the copy from the ring block into the RX buffer. */
+    /** The device's receive DMA: the copy from the RX ring into the RX buffer. */
     private int readFrame(final long address, final int capacity)
     {
         final int length = socket.read(address, capacity);

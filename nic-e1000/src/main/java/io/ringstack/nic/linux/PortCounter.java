@@ -23,8 +23,10 @@ public enum PortCounter
     CHECKSUM_NOT_READY(true),
     /** 802.1Q tags the kernel had taken into packet metadata, put back into the frame. */
     VLAN_TAGS_RESTORED(true),
-    /** Ring blocks the packet socket's receive side handed back to the kernel. */
+    /** TPACKET_V3 ring blocks the packet socket's receive side handed back to the kernel. */
     BLOCKS_RETURNED(true),
+    /** TPACKET_V2 ring frame slots the packet socket's receive side handed back to the kernel. */
+    FRAMES_RETURNED(true),
 
     FRAMES_SENT(false),
     BYTES_SENT(false),
