@@ -1,0 +1,195 @@
+package io.ringstack.nic.linux;
+
+import io.ringstack.nic.emulated.EmulatedE1000;
+import io.ringstack.nic.wire.FrameSink;
+import io.ringstack.nic.wire.FrameSource;
+import io.ringstack.nic.wire.PcapWriter;
+import org.agrona.DirectBuffer;
+
+/**
+ * What every Linux wire of the emulated 82540EM shares: the device's receive side (a thread sleeping in poll(2), or
+ * {@link #pollOnce()} inline) feeding frames into {@link EmulatedE1000#receiveFrom}, the transmit gate that keeps
+ * the driver's thread from using a closed descriptor, counters, the optional pcap of both directions, and the
+ * close order (unplug, stop receiving, close the descriptor). Subclasses say how one frame is read and written.
+ */
+public abstract class DevicePort implements FrameSink, AutoCloseable
+{
+    /** Frames fed to the device per burst before the receive thread looks at anything else. */
+    public static final int RECEIVE_BUDGET = 64;
+
+    final EmulatedE1000 device;
+    final PortCounters counters;
+    final TransmitGate gate = new TransmitGate();
+    private final PortCapture capture = new PortCapture();
+    private final FrameSource source = this::readAndRecord;
+    private final ReceiveLoop loop;
+    private final String wireName;
+    private volatile boolean closed;
+
+    DevicePort(
+        final EmulatedE1000 device, final PortCounters counters, final String threadName, final String wireName,
+        final FdPoll readable)
+    {
+        this.device = device;
+        this.counters = counters;
+        this.wireName = wireName;
+        this.loop = new ReceiveLoop(threadName, new ReceiveLoop.Work()
+        {
+            @Override
+            public int receiveBurst()
+            {
+                return DevicePort.this.receiveBurst();
+            }
+
+            @Override
+            public void pollError(final int revents)
+            {
+                // a failed poll, or POLLERR: the descriptor's pending error, if it has one (reported once)
+                final int errno = revents < 0 ? -revents : pendingError();
+                if (errno != 0)
+                {
+                    counters.receiveError(errno);
+                }
+            }
+        }, readable, counters);
+    }
+
+    /** The device's receive DMA: one frame from the wire written at {@code address}; 0 when none (see FrameSource). */
+    abstract int readFrame(long address, int capacity);
+
+    /** Sends one frame from {@code buffer} (inside the transmit gate, on the driver's thread); counts failures. */
+    abstract void transmit(DirectBuffer buffer, int offset, int length);
+
+    /** The descriptor's pending error after POLLERR, or 0. */
+    abstract int pendingError();
+
+    /** Closes the wire's descriptor (and what belongs to it). */
+    abstract void closeWire();
+
+    void startReceiving()
+    {
+        checkOpen();
+        loop.start();
+    }
+
+    /**
+     * Feeds the device the frames waiting on the wire, up to {@link #RECEIVE_BUDGET}, on the caller's thread; for a
+     * caller that drives the receive side itself instead of starting the port (benchmarks). One thread at a time,
+     * and not while {@link #close()} runs: stop calling it first.
+     *
+     * @return the frames handed to the device.
+     * @throws IllegalStateException if the receive thread runs (the device takes frames from one thread).
+     */
+    public int pollOnce()
+    {
+        if (loop.isRunning())
+        {
+            throw new IllegalStateException("the port's receive thread is running: pollOnce() is for ports that " +
+                "were not start()ed (the device receives from one thread at a time)");
+        }
+        checkOpen();
+        return receiveBurst();
+    }
+
+    private int receiveBurst()
+    {
+        int frames = 0;
+        long bytes = 0;
+        while (frames < RECEIVE_BUDGET)
+        {
+            final int length = device.receiveFrom(source);
+            if (length == 0)
+            {
+                break;
+            }
+            frames++;
+            bytes += length;
+        }
+        if (frames > 0)
+        {
+            counters.add(PortCounter.FRAMES_RECEIVED, frames);
+            counters.add(PortCounter.BYTES_RECEIVED, bytes);
+        }
+        return frames;
+    }
+
+    private int readAndRecord(final long address, final int capacity)
+    {
+        final int length = readFrame(address, capacity);
+        capture.received(address, length, capacity);
+        return length;
+    }
+
+    /** The device transmits a frame (the driver's thread). */
+    @Override
+    public final void accept(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (offset < 0 || length < 0 || offset > buffer.capacity() - length)
+        {
+            throw new IndexOutOfBoundsException("frame of " + length + " B at offset " + offset +
+                " is not inside its buffer of " + buffer.capacity() + " B");
+        }
+        if (!gate.enter())
+        {
+            counters.increment(PortCounter.TRANSMIT_AFTER_CLOSE);
+            return;
+        }
+        try
+        {
+            capture.transmitted(buffer, offset, length);
+            transmit(buffer, offset, length);
+        }
+        finally
+        {
+            gate.exit();
+        }
+    }
+
+    public EmulatedE1000 device()
+    {
+        return device;
+    }
+
+    /**
+     * Records every frame received and transmitted from now on into {@code pcap} (null stops); the caller closes
+     * the writer.
+     */
+    public void pcap(final PcapWriter pcap)
+    {
+        capture.writer(pcap);
+    }
+
+    public PortCounters counters()
+    {
+        return counters;
+    }
+
+    /** The receive thread, or null if the port was not started (for tests that measure it). */
+    public Thread receiveThread()
+    {
+        return loop.thread();
+    }
+
+    void checkOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("port on " + wireName + " is closed");
+        }
+    }
+
+    /** Unplugs the device (link down), stops the receive thread, closes the wire's descriptor. */
+    @Override
+    public final void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        device.attachWire(null);
+        gate.close();
+        loop.stop();
+        closeWire();
+    }
+}
