@@ -1,6 +1,6 @@
 package io.ringstack.nic.wire;
 
-import io.ringstack.nic.SharedCaptures;
+import io.ringstack.testsupport.SharedCaptures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -144,22 +144,28 @@ public final class EthernetFrame
         return tagProtocol[i];
     }
 
+    /** The tag control information word (TCI) of tag {@code i}, 0 outermost; {@link VlanTag} reads its fields. */
+    public int tagControl(final int i)
+    {
+        return tagControl[i];
+    }
+
     /** VLAN identifier (12 bits) of tag {@code i}, 0 outermost. */
     public int vlanId(final int i)
     {
-        return tagControl[i] & 0x0FFF;
+        return VlanTag.id(tagControl[i]);
     }
 
     /** Priority code point (3 bits, IEEE 802.1p) of tag {@code i}. */
     public int priority(final int i)
     {
-        return tagControl[i] >>> 13;
+        return VlanTag.priority(tagControl[i]);
     }
 
     /** Drop eligible indicator of tag {@code i}. */
     public boolean dropEligible(final int i)
     {
-        return (tagControl[i] & 0x1000) != 0;
+        return VlanTag.dropEligible(tagControl[i]);
     }
 
     /** The innermost VLAN identifier, or -1 when untagged. */
@@ -212,7 +218,7 @@ public final class EthernetFrame
         MacAddress.write(buffer, offset + DESTINATION_OFFSET, destination);
         MacAddress.write(buffer, offset + SOURCE_OFFSET, source);
         buffer.putShort(offset + TYPE_OFFSET, (short)EtherType.VLAN, ByteOrder.BIG_ENDIAN);
-        buffer.putShort(offset + TYPE_OFFSET + 2, (short)((priority << 13) | (vlanId & 0x0FFF)), ByteOrder.BIG_ENDIAN);
+        buffer.putShort(offset + TYPE_OFFSET + 2, (short)VlanTag.tagControl(priority, false, vlanId), ByteOrder.BIG_ENDIAN);
         buffer.putShort(offset + TYPE_OFFSET + 4, (short)etherType, ByteOrder.BIG_ENDIAN);
         return HEADER_LENGTH + VLAN_TAG_LENGTH;
     }
@@ -227,7 +233,7 @@ public final class EthernetFrame
         final MutableDirectBuffer buffer, final int offset, final int priority, final boolean dropEligible,
         final int vlanId, final int nextType)
     {
-        final int tagControl = (priority & 0x7) << 13 | (dropEligible ? 0x1000 : 0) | (vlanId & 0x0FFF);
+        final int tagControl = VlanTag.tagControl(priority, dropEligible, vlanId);
         buffer.putShort(offset, (short)tagControl, ByteOrder.BIG_ENDIAN);
         buffer.putShort(offset + 2, (short)nextType, ByteOrder.BIG_ENDIAN);
         return VLAN_TAG_LENGTH;

@@ -1,5 +1,7 @@
 package io.ringstack.ip.decode;
 
+import io.ringstack.ethernet.wire.VlanTag;
+
 import io.ringstack.ethernet.wire.ArpDrop;
 import io.ringstack.ethernet.wire.EthernetDrop;
 import io.ringstack.ip.wire.IcmpDrop;
@@ -234,17 +236,17 @@ public final class DecodedFrame
 
     public int vlanId(final int i)
     {
-        return tagControl[i] & 0x0FFF;
+        return VlanTag.id(tagControl[i]);
     }
 
     public int vlanPriority(final int i)
     {
-        return tagControl[i] >>> 13;
+        return VlanTag.priority(tagControl[i]);
     }
 
     public boolean vlanDropEligible(final int i)
     {
-        return (tagControl[i] & 0x1000) != 0;
+        return VlanTag.dropEligible(tagControl[i]);
     }
 
     /** The EtherType of the network layer (after tags), or -1 when the link header was not read. */

@@ -149,8 +149,7 @@ public final class FrameDecoder
         for (int i = 0; i < tags; i++)
         {
             frame.tagProtocol[i] = ethernet.tagProtocol(i);
-            frame.tagControl[i] = ethernet.priority(i) << 13 | (ethernet.dropEligible(i) ? 0x1000 : 0) |
-                ethernet.vlanId(i);
+            frame.tagControl[i] = ethernet.tagControl(i);
         }
         frame.vlanCount = tags;
         if (!accepted)

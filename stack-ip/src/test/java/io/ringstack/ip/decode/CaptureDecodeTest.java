@@ -1,5 +1,6 @@
 package io.ringstack.ip.decode;
 
+import io.ringstack.testsupport.SharedCaptures;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

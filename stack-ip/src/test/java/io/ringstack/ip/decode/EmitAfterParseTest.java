@@ -1,5 +1,6 @@
 package io.ringstack.ip.decode;
 
+import io.ringstack.testsupport.SharedCaptures;
 import io.ringstack.ethernet.wire.ArpPacket;
 import io.ringstack.ethernet.wire.EthernetFrame;
 import io.ringstack.ip.wire.IcmpMessage;

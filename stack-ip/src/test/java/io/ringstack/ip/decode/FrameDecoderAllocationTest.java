@@ -1,5 +1,6 @@
 package io.ringstack.ip.decode;
 
+import io.ringstack.testsupport.SharedCaptures;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 

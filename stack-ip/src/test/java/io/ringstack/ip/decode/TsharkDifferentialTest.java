@@ -1,5 +1,6 @@
 package io.ringstack.ip.decode;
 
+import io.ringstack.testsupport.SharedCaptures;
 import io.ringstack.ethernet.wire.ArpDrop;
 import io.ringstack.ethernet.wire.EthernetDrop;
 import io.ringstack.ip.wire.IcmpDrop;

@@ -54,7 +54,8 @@ class CaptureAgreementTest
                     assertEquals(5, peer.namespace.ping(peer.ourAddress, 5, Duration.ofSeconds(2)).received());
                     peer.namespace.command("socat", "-T", "2", "-", "UDP4:" + peer.ourAddress + ":" + KernelPeer.ECHO_PORT)
                         .input("hello ringstack\n").timeout(Duration.ofSeconds(10)).run();
-                    Thread.sleep(300);
+                    // the last echo reply has reached socat, so ringstack has recorded it: both directions are in
+                    assertTrue(writer.frames() >= 12, "ringstack recorded " + writer.frames() + " frames");
                     peer.pcap(null);
                     tcpdump.stop(Duration.ofSeconds(3));
                 }

@@ -10,13 +10,12 @@ import io.ringstack.nic.memory.BufferHolder;
 import io.ringstack.nic.memory.PacketBufferPool;
 import io.ringstack.nic.wire.CaptureReader;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Assumptions;
+import io.ringstack.testsupport.SharedCaptures;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
@@ -30,14 +29,9 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class CaptureReplayTest
 {
-    static Stream<Path> captures() throws IOException
+    static Stream<Path> captures()
     {
-        final Path dir = Path.of(System.getProperty("ringstack.shared", "../../shared")).resolve("pcaps");
-        Assumptions.assumeTrue(Files.isDirectory(dir), "no captures at " + dir.toAbsolutePath());
-        try (Stream<Path> files = Files.list(dir))
-        {
-            return files.filter(p -> p.getFileName().toString().matches(".*\\.pcap(ng)?$")).sorted().toList().stream();
-        }
+        return SharedCaptures.allOrSkip();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -142,7 +142,7 @@ class IcmpAndUdpRulesTest
         try (StackPair pair = new StackPair())
         {
             final UnsafeBuffer frame = new UnsafeBuffer(new byte[60]);
-            EthernetFrame.writeHeader(frame, 0, MacBroadcast.VALUE, StackPair.MAC_A, EtherType.ARP);
+            EthernetFrame.writeHeader(frame, 0, io.ringstack.nic.e1000.MacAddress.BROADCAST, StackPair.MAC_A, EtherType.ARP);
             ArpPacket.write(frame, 14, ArpPacket.OPERATION_REQUEST, StackPair.MAC_A, StackPair.IP_A, 0, StackPair.IP_B);
             frame.putByte(14 + ArpPacket.HARDWARE_LENGTH_OFFSET, (byte)200);
             frame.putByte(14 + ArpPacket.PROTOCOL_LENGTH_OFFSET, (byte)200);
@@ -151,10 +151,5 @@ class IcmpAndUdpRulesTest
             assertEquals(1, pair.b.arp().drops().get(io.ringstack.ethernet.wire.ArpDrop.BAD_ADDRESS_LENGTH));
             StackPair.assertEveryFrameAccounted(pair.b);
         }
-    }
-
-    private static final class MacBroadcast
-    {
-        static final long VALUE = io.ringstack.nic.e1000.MacAddress.BROADCAST;
     }
 }

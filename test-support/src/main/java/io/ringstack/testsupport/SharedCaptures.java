@@ -1,4 +1,4 @@
-package io.ringstack.ip.decode;
+package io.ringstack.testsupport;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -10,15 +10,15 @@ import java.util.stream.Stream;
 
 /**
  * The real captures in {@code ../shared/pcaps} (or where {@code -Dringstack.pcaps} points). They are read in place,
- * never copied into the repository. (A copy of nic-e1000's test helper: test sources are not shared between modules.)
+ * never copied into the repository.
  */
-final class SharedCaptures
+public final class SharedCaptures
 {
     private SharedCaptures()
     {
     }
 
-    static Path directory()
+    public static Path directory()
     {
         final String explicit = System.getProperty("ringstack.pcaps");
         if (explicit != null)
@@ -28,7 +28,7 @@ final class SharedCaptures
         return Path.of(System.getProperty("ringstack.shared", "../../shared")).resolve("pcaps");
     }
 
-    static List<Path> all()
+    public static List<Path> all()
     {
         final Path dir = directory();
         if (!Files.isDirectory(dir))
@@ -45,7 +45,7 @@ final class SharedCaptures
         }
     }
 
-    static Stream<Path> allOrSkip()
+    public static Stream<Path> allOrSkip()
     {
         final List<Path> files = all();
         Assumptions.assumeFalse(files.isEmpty(),
