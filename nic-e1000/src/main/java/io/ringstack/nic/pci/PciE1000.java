@@ -1,11 +1,10 @@
 package io.ringstack.nic.pci;
 
 import io.ringstack.nic.e1000.DescriptorRing;
-import io.ringstack.nic.e1000.DriverConfig;
 import io.ringstack.nic.e1000.E1000Driver;
 import io.ringstack.nic.e1000.E1000Registers;
 import io.ringstack.nic.e1000.MacAddress;
-import io.ringstack.nic.e1000.RxDescriptor;
+import io.ringstack.nic.e1000.NicBuilder;
 import io.ringstack.nic.memory.DmaRegion;
 import io.ringstack.nic.memory.PacketBufferPool;
 
@@ -69,29 +68,25 @@ public final class PciE1000 implements AutoCloseable
         Bar0Registers bar0 = null;
         try
         {
-            final int rxBytes = builder.rxDescriptors * RxDescriptor.LENGTH;
-            final int txBytes = builder.txDescriptors * RxDescriptor.LENGTH;
-            final int txOffset = (rxBytes + DmaRegion.PAGE_SIZE - 1) & -DmaRegion.PAGE_SIZE;
-            if (txOffset + txBytes > HugepageMemory.HUGEPAGE_SIZE)
+            final int txOffset = builder.txRingOffset();
+            if (builder.descriptorRegionSize() > HugepageMemory.HUGEPAGE_SIZE)
             {
-                throw new IllegalArgumentException("rings of " + builder.rxDescriptors + " + " +
-                    builder.txDescriptors + " descriptors do not fit in one 2 MiB huge page");
+                throw new IllegalArgumentException("rings of " + builder.rxDescriptors() + " + " +
+                    builder.txDescriptors() + " descriptors do not fit in one 2 MiB huge page");
             }
-            rings = HugepageMemory.allocate(device.address() + "-descriptors", (long)txOffset + txBytes,
+            rings = HugepageMemory.allocate(device.address() + "-descriptors", builder.descriptorRegionSize(),
                 builder.pagemap, builder.meminfo);
-            final DescriptorRing rxRing = DescriptorRing.place("RX", rings, 0, builder.rxDescriptors);
-            final DescriptorRing txRing = DescriptorRing.place("TX", rings, txOffset, builder.txDescriptors);
+            final DescriptorRing rxRing = DescriptorRing.place("RX", rings, 0, builder.rxDescriptors());
+            final DescriptorRing txRing = DescriptorRing.place("TX", rings, txOffset, builder.txDescriptors());
             // A buffer never straddles two huge pages: the buffer size (a power of two up to 16 KiB) divides 2 MiB.
-            buffers = HugepageMemory.allocate(device.address() + "-buffers", (long)builder.bufferSize * builder.buffers,
+            buffers = HugepageMemory.allocate(device.address() + "-buffers", (long)builder.bufferSize() * builder.buffers(),
                 builder.pagemap, builder.meminfo);
-            createdPool = PacketBufferPool.owning(buffers, builder.bufferSize, builder.buffers, builder.strict);
+            createdPool = PacketBufferPool.owning(buffers, builder.bufferSize(), builder.buffers(), builder.strict());
             buffers = null; // the pool owns it now
             device.enableBusMastering();
             bar0 = Bar0Registers.map(device.bar0File(), E1000Registers.BAR0_SIZE);
             driver = new E1000Driver(bar0, new PollingInterruptLine(builder.pollIntervalNanos), createdPool, rxRing,
-                txRing, DriverConfig.DEFAULT.withRings(builder.rxDescriptors, builder.txDescriptors)
-                    .withMacAddress(builder.macAddress).withPromiscuous(builder.promiscuous)
-                    .withLinkTimeoutNanos(builder.linkTimeoutNanos));
+                txRing, builder.driverConfig(builder.macAddress));
         }
         catch (final RuntimeException ex)
         {
@@ -250,7 +245,7 @@ public final class PciE1000 implements AutoCloseable
         descriptorMemory.close();
     }
 
-    public static final class Builder
+    public static final class Builder extends NicBuilder<Builder>
     {
         private final PciAddress address;
         private Path sysfs = Path.of("/sys");
@@ -258,19 +253,13 @@ public final class PciE1000 implements AutoCloseable
         private Path meminfo = Path.of("/proc/meminfo");
         private Path procStatus = Path.of("/proc/self/status");
         private boolean unbindKernelDriver;
-        private int bufferSize = PacketBufferPool.DEFAULT_BUFFER_SIZE;
-        private int buffers = 1024;
-        private int rxDescriptors = 256;
-        private int txDescriptors = 256;
         private long macAddress = MacAddress.NONE;
-        private boolean promiscuous;
-        private boolean strict = PacketBufferPool.STRICT_DEFAULT;
-        private long linkTimeoutNanos = 5_000_000_000L;
         private long pollIntervalNanos = 50_000L;
 
         private Builder(final PciAddress address)
         {
             this.address = address;
+            linkTimeoutNanos(5_000_000_000L); // a real link may take seconds to negotiate
         }
 
         /** Unbind the kernel's driver from the device if one is bound (otherwise that is refused). */
@@ -280,47 +269,10 @@ public final class PciE1000 implements AutoCloseable
             return this;
         }
 
-        public Builder bufferSize(final int bytes)
-        {
-            this.bufferSize = bytes;
-            return this;
-        }
-
-        public Builder buffers(final int count)
-        {
-            this.buffers = count;
-            return this;
-        }
-
-        public Builder rings(final int rx, final int tx)
-        {
-            this.rxDescriptors = rx;
-            this.txDescriptors = tx;
-            return this;
-        }
-
         /** The MAC address to program into RAL0/RAH0; by default the device's own (from its EEPROM). */
         public Builder macAddress(final long mac)
         {
             this.macAddress = mac;
-            return this;
-        }
-
-        public Builder promiscuous(final boolean on)
-        {
-            this.promiscuous = on;
-            return this;
-        }
-
-        public Builder strict(final boolean on)
-        {
-            this.strict = on;
-            return this;
-        }
-
-        public Builder linkTimeoutNanos(final long nanos)
-        {
-            this.linkTimeoutNanos = nanos;
             return this;
         }
 
