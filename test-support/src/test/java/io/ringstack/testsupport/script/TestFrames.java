@@ -154,6 +154,30 @@ final class TestFrames
         }
     }
 
+    /** An ARP request (RFC 826) from the stack: who has {@code target}? */
+    static byte[] arpRequest(final int target)
+    {
+        final ByteBuffer b = ByteBuffer.allocate(60);
+        b.putShort((short)0xFFFF).putInt(0xFFFF_FFFF);
+        b.putShort((short)(STACK_MAC >>> 32)).putInt((int)STACK_MAC).putShort((short)0x0806);
+        b.putShort((short)1).putShort((short)0x0800).put((byte)6).put((byte)4).putShort((short)1);
+        b.putShort((short)(STACK_MAC >>> 32)).putInt((int)STACK_MAC).putInt(STACK_IP);
+        b.putShort((short)0).putInt(0).putInt(target);
+        return b.array();
+    }
+
+    /** An ICMP destination unreachable (port) from the stack to the peer, checksums not filled in. */
+    static byte[] icmpPortUnreachable()
+    {
+        final ByteBuffer b = ByteBuffer.allocate(14 + 20 + 8);
+        b.putShort((short)(PEER_MAC >>> 32)).putInt((int)PEER_MAC);
+        b.putShort((short)(STACK_MAC >>> 32)).putInt((int)STACK_MAC).putShort((short)0x0800);
+        b.put((byte)0x45).put((byte)0).putShort((short)28).putInt(0).put((byte)64).put((byte)1).putShort((short)0);
+        b.putInt(STACK_IP).putInt(PEER_IP);
+        b.put((byte)3).put((byte)3).putShort((short)0).putInt(0);
+        return b.array();
+    }
+
     /** Fields of a TCP frame, read with ByteBuffer. */
     record Parsed(long sourceMac, long destinationMac, int source, int destination, int ttl, int sourcePort,
         int destinationPort, long seq, long ack, int flags, int window, int urgent, byte[] options, byte[] payload,
