@@ -32,6 +32,9 @@ public record ScriptConfig(long stackMac, int stackAddress, long peerMac, int pe
     boolean ignoreNonTcp, boolean answerArp, long peerIsn, int peerWindow, int timeToLive, boolean padFrames,
     int historySize, Consumer<String> traceSink)
 {
+    /** {@code -Dringstack.scriptTrace=true}: every run's trace goes to standard output as it happens. */
+    public static final String TRACE_PROPERTY = "ringstack.scriptTrace";
+
     public ScriptConfig
     {
         requirePort(stackPort, "stackPort");
@@ -110,7 +113,7 @@ public record ScriptConfig(long stackMac, int stackAddress, long peerMac, int pe
      * Defaults: stack 02:00:00:00:00:01 198.18.0.1 port 8080, peer 02:00:00:00:00:02 198.18.0.2 port 40000
      * (RFC 2544's test range), tick 1 ms, tolerance 5 ms, {@code *} within 10 s, lookahead 1 s, non-TCP frames
      * ignored, ARP not answered, peer ISN 0, peer window 65535, TTL 64, frames padded to 60 bytes, 16 lines of
-     * history, no live trace.
+     * history, no live trace unless {@code -Dringstack.scriptTrace=true} (then standard output).
      */
     public static final class Builder
     {
@@ -131,7 +134,7 @@ public record ScriptConfig(long stackMac, int stackAddress, long peerMac, int pe
         private int timeToLive = 64;
         private boolean padFrames = true;
         private int historySize = 16;
-        private Consumer<String> traceSink;
+        private Consumer<String> traceSink = Boolean.getBoolean(TRACE_PROPERTY) ? System.out::println : null;
 
         private Builder()
         {

@@ -16,7 +16,7 @@ import static io.ringstack.testsupport.script.ScriptRunnerTest.run;
  */
 final class SegmentMatchingTest
 {
-    /** The toy server answers with {@code S. 0:0(0) ack 1 win 64240 <mss 1460,sackOK,TS val 7 ecr 100,nop,wscale 7>}. */
+    /** The toy server answers {@code S. 0:0(0) ack 1 win 64240 <mss 1460,sackOK,TS val 7 ecr 100,nop,wscale 7>}. */
     private static FakeTarget server()
     {
         final FakeTarget target = new FakeTarget();
@@ -57,14 +57,15 @@ final class SegmentMatchingTest
         "> S. 0:0(0) <mss 1460,sackOK,TS val * ecr 101,nop,wscale *>  | (expected <mss 1460,sackOK,TS val * ecr 101,",
         "> S. 0:0(0) <mss 1460,sackOK,TS val * ecr 100,wscale 7>      | (expected <mss 1460,sackOK,TS val * ecr 100,ws",
         "> S. 0:0(0) <mss 536,sackOK,TS val * ecr 100,nop,wscale 7>   | (expected <mss 536,",
-        "> S. 0:0(0) <mss 1460,sackOK,TS val * ecr 100,nop,wscale 8>  | (expected <mss 1460,sackOK,TS val * ecr 100,nop,ws",
+        "> S. 0:0(0) <mss 1460,sackOK,TS val * ecr 100,nop,wscale 8>  | ecr 100,nop,wscale 8>)",
         "> S. 0:0(0) <sackOK,mss 1460,TS val * ecr 100,nop,wscale 7>  | (expected <sackOK,mss 1460,",
         "> S. 0:0(0) <mss 1460,sackOK,TS val * ecr 100,nop,wscale 7,nop> | ,nop,wscale 7,nop>)",
         "> S. 0:1(1) <*>                            | length 0 (expected 1)",
         "> S. =5:=5(0) <*>                          | seq =4294967040 (expected =5)",
         "> S. 0:0(0) <*> sport 9                    | ports 8080 > 40000 (expected 9 > 40000)",
         "> S. 0:0(0) <*> dport 9                    | ports 8080 > 40000 (expected 8080 > 9)",
-        "> . 1:1(0) ack 2 win 1 <*>                 | flags S. (expected .); ack 1 (expected 2); win 64240 (expected 1)",
+        "> . 1:1(0) ack 2 win 1 <*>                 | flags S. (expected .); ack 1 (expected 2); win 64240 " +
+            "(expected 1)",
     })
     void differs(final String line, final String difference)
     {
@@ -99,7 +100,8 @@ final class SegmentMatchingTest
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "0 > P. 1:6(5) ack 1 data \"hellO\"       | data differs at byte 4: 0x6f (expected 0x4f); sent [0..5) 68656c6c6f",
+        "0 > P. 1:6(5) ack 1 data \"hellO\"       | data differs at byte 4: 0x6f (expected 0x4f); sent [0..5) " +
+            "68656c6c6f",
         "0 > P. 1:5(4) ack 1 data \"hell\"        | data of 5 bytes (expected 4)",
         "0 > P. 1:7(6) ack 1                    | length 5 (expected 6)",
         "0 > P. *:7(*) ack 1                    | end 6 (expected 7)",

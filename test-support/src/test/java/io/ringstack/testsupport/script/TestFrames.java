@@ -204,7 +204,8 @@ final class TestFrames
         b.get(tcp + dataOffset, payload);
         return new Parsed(sourceMac, destinationMac, b.getInt(26), b.getInt(30), b.get(22) & 0xFF,
             Short.toUnsignedInt(b.getShort(tcp)), Short.toUnsignedInt(b.getShort(tcp + 2)),
-            Integer.toUnsignedLong(b.getInt(tcp + 4)), Integer.toUnsignedLong(b.getInt(tcp + 8)), b.get(tcp + 13) & 0xFF,
+            Integer.toUnsignedLong(b.getInt(tcp + 4)), Integer.toUnsignedLong(b.getInt(tcp + 8)),
+            b.get(tcp + 13) & 0xFF,
             Short.toUnsignedInt(b.getShort(tcp + 14)), Short.toUnsignedInt(b.getShort(tcp + 18)), options, payload,
             ReferenceChecksum.ipv4HeaderVerifies(frame, 14), ReferenceChecksum.tcpVerifies(frame, 14), frame.length);
     }
