@@ -347,6 +347,13 @@ final class ScriptParser
                 throw error("options take " + FrameEncoder.paddedLength(options) +
                     " bytes with padding; TCP allows 40");
             }
+            final long packetLength = FrameEncoder.IPV4_HEADER_LENGTH + FrameEncoder.TCP_HEADER_LENGTH +
+                FrameEncoder.paddedLength(options) + length.value();
+            if (packetLength > MAX_U16)
+            {
+                pos = flagsColumn;
+                throw error("an IPv4 packet of " + packetLength + " bytes exceeds 65535");
+            }
         }
         return new SegmentSpec(flags, sequence, endNumber, length, acknowledgment, window, urgentPointer, options,
             payload, sourcePort, destinationPort, badChecksum, badIpChecksum);

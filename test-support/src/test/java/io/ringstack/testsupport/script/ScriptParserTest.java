@@ -289,6 +289,17 @@ final class ScriptParserTest
     }
 
     @Test
+    void theLargestInjectedSegmentFitsInAnIpv4Packet()
+    {
+        assertEquals(ScriptNumber.of(65495), inject("0 < P. 1:65496(65495) ack 1").length());
+        final ScriptParseException error = assertThrows(ScriptParseException.class,
+            () -> Script.parse("0 < P. 1:65497(65496) ack 1"));
+        assertTrue(error.problem().contains("an IPv4 packet of 65536 bytes exceeds 65535"), error.getMessage());
+        assertEquals(ScriptNumber.of(65535), expect("0 > P. 1:65536(65535) ack 1").length(),
+            "expected segments are not limited: the stack's are checked as they come");
+    }
+
+    @Test
     void absoluteTimesNeverGoBackwards()
     {
         final ScriptParseException error = assertThrows(ScriptParseException.class,
