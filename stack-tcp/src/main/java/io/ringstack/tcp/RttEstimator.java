@@ -48,10 +48,10 @@ final class RttEstimator
         rto = Math.min(maxRto, rto * 2);
     }
 
-    /** RFC 6298 (5.7): after a SYN timed out, data starts with 3 s unless a sample says otherwise. */
-    void atLeast(final long nanos)
+    /** RFC 6298 (5.7): after a SYN timed out, data starts with an RTO of 3 s unless a sample says otherwise. */
+    void reinitialize(final long nanos)
     {
-        if (srtt < 0 && rto < nanos)
+        if (srtt < 0)
         {
             rto = Math.min(maxRto, nanos);
         }

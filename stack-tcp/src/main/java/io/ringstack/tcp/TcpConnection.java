@@ -307,7 +307,7 @@ public final class TcpConnection
         initCongestionWindow();
         if (synRetransmitted)
         {
-            rtt.atLeast(RTO_AFTER_SYN_TIMEOUT);
+            rtt.reinitialize(RTO_AFTER_SYN_TIMEOUT);
         }
         retransmissions = 0;
         retransmitDeadline = NONE;
@@ -940,7 +940,7 @@ public final class TcpConnection
                 // RFC 9293 §3.8.6.3 / RFC 5681 §4.2: ACK at least every second full-sized segment, else within the
                 // delayed-ACK time
                 bytesSinceAck += length;
-                if (bytesSinceAck >= 2 * rcvMss || config.delayedAckNanos() == 0)
+                if (bytesSinceAck >= 2 * fullSegment() || config.delayedAckNanos() == 0)
                 {
                     ackNow = true;
                 }
@@ -966,6 +966,12 @@ public final class TcpConnection
         pool.handOver(handle, BufferHolder.STACK);
         layer.events().increment(TcpEvent.SEGMENTS_QUEUED_OUT_OF_ORDER);
         return true;
+    }
+
+    /** The payload of a full-sized segment from the peer: our MSS less the options every segment carries. */
+    private int fullSegment()
+    {
+        return rcvMss - (timestampsOn ? TcpOptions.ALIGNED_TIMESTAMPS_LENGTH : 0);
     }
 
     /** A FIN without data ahead of RCV.NXT: remembered until the gap before it fills. */
@@ -1430,19 +1436,20 @@ public final class TcpConnection
         return field;
     }
 
-    /** After the application gave buffers back: announce the opened window if it grew enough. */
-    private void maybeUpdateWindow(final long now)
+    /**
+     * After the application gave buffers back: announce the opened window when the release let it grow past the
+     * receiver's SWS threshold, min(RCV.BUFF / 2, MSS) (RFC 9293 §3.8.6.2.2), and it could not before; otherwise
+     * the next ACK carries the new window anyway.
+     */
+    private void maybeUpdateWindow(final int spaceBefore, final long now)
     {
         if (state != TcpState.ESTABLISHED && state != TcpState.FIN_WAIT_1 && state != TcpState.FIN_WAIT_2)
         {
             return;
         }
         final int current = Math.max(0, rcvEdge - rcvNxt);
-        final int space = receiveSpace();
-        // as Linux's tcp_cleanup_rbuf: when the window is at most half open and would at least double, and by at
-        // least the SWS threshold
-        if (2L * current <= config.receiveBufferBytes() && space >= 2 * current &&
-            space - current >= Math.min(config.receiveBufferBytes() / 2, rcvMss))
+        final int threshold = Math.min(config.receiveBufferBytes() / 2, rcvMss);
+        if (spaceBefore - current < threshold && receiveSpace() - current >= threshold)
         {
             layer.events().increment(TcpEvent.WINDOW_UPDATES);
             ackNow = true;
@@ -2054,6 +2061,7 @@ public final class TcpConnection
     /** RECEIVE with a copy: up to {@code length} bytes into {@code destination}; returns the bytes copied. */
     public int read(final MutableDirectBuffer destination, final int offset, final int length)
     {
+        final int spaceBefore = receiveSpace();
         int copied = 0;
         while (copied < length && received.size() > 0)
         {
@@ -2076,19 +2084,20 @@ public final class TcpConnection
                 lingering = false;
                 layer.unlinger(this);
             }
-            maybeUpdateWindow(layer.now());
+            maybeUpdateWindow(spaceBefore, layer.now());
         }
         return copied;
     }
 
     void onSliceReleased(final PacketBufferPool from, final int handle, final int length)
     {
+        final int spaceBefore = receiveSpace();
         lentBytes -= length;
         lentBuffers--;
         from.release(handle);
         if (state != TcpState.CLOSED)
         {
-            maybeUpdateWindow(layer.now());
+            maybeUpdateWindow(spaceBefore, layer.now());
         }
     }
 

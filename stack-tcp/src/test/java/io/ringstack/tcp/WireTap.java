@@ -49,6 +49,15 @@ final class WireTap implements WireEnd
         device.attachWire(wire == null ? null : (buffer, offset, length) -> fromB(buffer, offset, length));
     }
 
+    /** Copies of the TCP frames sent from A to B, in order (for replays). */
+    final List<byte[]> framesToB = new ArrayList<>();
+
+    /** Delivers a frame to B as if it came over the wire (a replay of an old one). */
+    void injectToB(final byte[] frame)
+    {
+        device.accept(new UnsafeBuffer(frame), 0, frame.length);
+    }
+
     /** A to B. */
     @Override
     public void accept(final DirectBuffer buffer, final int offset, final int length)
@@ -57,6 +66,7 @@ final class WireTap implements WireEnd
         if (segment != null)
         {
             segments.add(segment);
+            framesToB.add(copy(buffer, offset, length));
             if (dropIf.test(segment))
             {
                 dropped++;
@@ -129,6 +139,7 @@ final class WireTap implements WireEnd
     void clear()
     {
         segments.clear();
+        framesToB.clear();
     }
 
     String dump()
