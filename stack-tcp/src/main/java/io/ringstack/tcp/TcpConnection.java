@@ -1050,10 +1050,7 @@ public final class TcpConnection
         keepaliveDeadline = NONE;
         closeDeadline = now + config.timeWaitNanos();
         releaseSendQueue();
-        if (!applicationClosed)
-        {
-            events |= EVENT_CLOSED;
-        }
+        events |= EVENT_CLOSED;
     }
 
     /** Whether a SYN may reopen this connection in TIME-WAIT (RFC 6191; RFC 1122 §4.2.2.13 without timestamps). */
@@ -1133,7 +1130,9 @@ public final class TcpConnection
             }
             else
             {
-                sendControl(sndNxt, TcpHeader.ACK, now);
+                // a pure ACK carries SND.MAX, not a SND.NXT that a timeout moved back: the peer's RCV.NXT may
+                // already be past SND.NXT, and an ACK it finds unacceptable would only draw another ACK (as BSD)
+                sendControl(sndMax, TcpHeader.ACK, now);
                 layer.events().increment(TcpEvent.PURE_ACKS_SENT);
             }
         }
