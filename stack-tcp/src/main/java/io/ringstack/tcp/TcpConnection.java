@@ -1436,11 +1436,11 @@ public final class TcpConnection
     }
 
     /**
-     * After the application gave buffers back: announce the opened window when the release let it grow past the
-     * receiver's SWS threshold, min(RCV.BUFF / 2, MSS) (RFC 9293 §3.8.6.2.2), and it could not before; otherwise
-     * the next ACK carries the new window anyway.
+     * After the application gave buffers back: announce the opened window at once when the window the peer sees
+     * is below a full segment (its sender SWS avoidance keeps it waiting) and it can now grow by the receiver's
+     * SWS threshold, min(RCV.BUFF / 2, MSS) (RFC 9293 §3.8.6.2.2); otherwise the next ACK carries it.
      */
-    private void maybeUpdateWindow(final int spaceBefore, final long now)
+    private void maybeUpdateWindow(final long now)
     {
         if (state != TcpState.ESTABLISHED && state != TcpState.FIN_WAIT_1 && state != TcpState.FIN_WAIT_2)
         {
@@ -1448,7 +1448,7 @@ public final class TcpConnection
         }
         final int current = Math.max(0, rcvEdge - rcvNxt);
         final int threshold = Math.min(config.receiveBufferBytes() / 2, rcvMss);
-        if (spaceBefore - current < threshold && receiveSpace() - current >= threshold)
+        if (current < fullSegment() && receiveSpace() - current >= threshold)
         {
             layer.events().increment(TcpEvent.WINDOW_UPDATES);
             ackNow = true;
@@ -2060,7 +2060,6 @@ public final class TcpConnection
     /** RECEIVE with a copy: up to {@code length} bytes into {@code destination}; returns the bytes copied. */
     public int read(final MutableDirectBuffer destination, final int offset, final int length)
     {
-        final int spaceBefore = receiveSpace();
         int copied = 0;
         while (copied < length && received.size() > 0)
         {
@@ -2083,20 +2082,19 @@ public final class TcpConnection
                 lingering = false;
                 layer.unlinger(this);
             }
-            maybeUpdateWindow(spaceBefore, layer.now());
+            maybeUpdateWindow(layer.now());
         }
         return copied;
     }
 
     void onSliceReleased(final PacketBufferPool from, final int handle, final int length)
     {
-        final int spaceBefore = receiveSpace();
         lentBytes -= length;
         lentBuffers--;
         from.release(handle);
         if (state != TcpState.CLOSED)
         {
-            maybeUpdateWindow(spaceBefore, layer.now());
+            maybeUpdateWindow(layer.now());
         }
     }
 

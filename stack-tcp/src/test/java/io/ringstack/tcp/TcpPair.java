@@ -42,14 +42,21 @@ final class TcpPair implements AutoCloseable
 
     TcpPair(final TcpConfig configA, final TcpConfig configB, final FaultPlan faults, final long seed, final int mtu)
     {
+        this(configA, configB, faults, seed, mtu, true);
+    }
+
+    /** @param tapped false joins the devices directly (no {@link WireTap}: nothing allocated per frame) */
+    TcpPair(final TcpConfig configA, final TcpConfig configB, final FaultPlan faults, final long seed, final int mtu,
+        final boolean tapped)
+    {
         final int bufferSize = mtu > 1500 ? 16384 : 2048;
         nicA = EmulatedNic.builder("a", MAC_A).rings(128, 256).buffers(1024).bufferSize(bufferSize).strict(true)
             .build();
         nicB = EmulatedNic.builder("b", MAC_B).rings(128, 256).buffers(1024).bufferSize(bufferSize).strict(true)
             .build();
         tap = new WireTap(nicB.device(), clock);
-        wire = InMemoryWire.between(nicA.device(), tap).faults(faults).seed(seed).clock(clock).holdCapacity(1024)
-            .build();
+        wire = InMemoryWire.between(nicA.device(), tapped ? tap : nicB.device()).faults(faults).seed(seed)
+            .clock(clock).holdCapacity(1024).build();
         nicA.start();
         nicB.start();
         a = new Ipv4Stack("a", StackConfig.of(IP_A, 24).withMtu(mtu), nicA.driver(), clock).start();
