@@ -49,6 +49,13 @@ final class TcpPair implements AutoCloseable
     TcpPair(final TcpConfig configA, final TcpConfig configB, final FaultPlan faults, final long seed, final int mtu,
         final boolean tapped)
     {
+        this(configA, configB, faults, seed, mtu, tapped, true);
+    }
+
+    /** @param tcpOnB false leaves B an IPv4 host without TCP (it answers TCP with ICMP protocol unreachable) */
+    TcpPair(final TcpConfig configA, final TcpConfig configB, final FaultPlan faults, final long seed, final int mtu,
+        final boolean tapped, final boolean tcpOnB)
+    {
         final int bufferSize = mtu > 1500 ? 16384 : 2048;
         nicA = EmulatedNic.builder("a", MAC_A).rings(128, 256).buffers(1024).bufferSize(bufferSize).strict(true)
             .build();
@@ -62,9 +69,12 @@ final class TcpPair implements AutoCloseable
         a = new Ipv4Stack("a", StackConfig.of(IP_A, 24).withMtu(mtu), nicA.driver(), clock).start();
         b = new Ipv4Stack("b", StackConfig.of(IP_B, 24).withMtu(mtu), nicB.driver(), clock).start();
         tcpA = TcpLayer.install(a, configA, clock);
-        tcpB = TcpLayer.install(b, configB, clock);
+        tcpB = tcpOnB ? TcpLayer.install(b, configB, clock) : null;
         tcpA.initialSequenceNumbers((la, lp, ra, rp, now) -> 1_000_000);
-        tcpB.initialSequenceNumbers((la, lp, ra, rp, now) -> 0x7fff_0000);
+        if (tcpB != null)
+        {
+            tcpB.initialSequenceNumbers((la, lp, ra, rp, now) -> 0x7fff_0000);
+        }
         // resolve ARP both ways so that timing tests start on a quiet wire
         a.arp().lookup(IP_B, clock.nanoTime());
         settle();
