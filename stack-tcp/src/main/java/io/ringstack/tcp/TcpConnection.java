@@ -650,7 +650,7 @@ public final class TcpConnection
                     {
                         // RFC 1122 §4.2.2.13: new data after CLOSE is lost, so say so with a reset
                         layer.drops().increment(TcpDrop.DATA_AFTER_CLOSE);
-                        layer.sendReset(remoteAddress, localPort, remotePort, sndNxt, 0, false);
+                        layer.sendReset(remoteAddress, localPort, remotePort, sndMax, 0, false);
                         layer.events().increment(TcpEvent.ABORTED);
                         terminate(TcpCloseReason.ABORTED);
                         return false;
@@ -706,8 +706,10 @@ public final class TcpConnection
         {
             acknowledge(segAck, options, now);
         }
-        // update the send window: SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)
-        if (lessThan(sndWl1, seq) || (sndWl1 == seq && lessOrEqual(sndWl2, segAck)))
+        // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" when the segment is newer:
+        // SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)
+        if (lessOrEqual(sndUna, segAck) &&
+            (lessThan(sndWl1, seq) || (sndWl1 == seq && lessOrEqual(sndWl2, segAck))))
         {
             final int before = sndWnd;
             sndWnd = segment.window() << sndShift;
@@ -1778,45 +1780,58 @@ public final class TcpConnection
             {
                 final int pending = events;
                 events = 0;
-                if ((pending & EVENT_ACCEPTABLE) != 0 && listener != null)
+                try
                 {
-                    listener.notifyAcceptable();
+                    dispatch(pending);
                 }
-                final TcpHandler h = handler;
-                if (h == null)
+                catch (final RuntimeException ex)
                 {
-                    continue;
-                }
-                if ((pending & EVENT_CONNECTED) != 0 && (pending & EVENT_RESET) == 0)
-                {
-                    h.onConnected(this);
-                }
-                if ((pending & EVENT_DATA) != 0 && received.size() > 0)
-                {
-                    h.onData(this);
-                }
-                if ((pending & EVENT_PEER_CLOSED) != 0 && !peerClosedNotified && (pending & EVENT_RESET) == 0)
-                {
-                    peerClosedNotified = true;
-                    h.onPeerClosed(this);
-                }
-                if ((pending & EVENT_WRITABLE) != 0 && isWritableState())
-                {
-                    h.onWritable(this);
-                }
-                if ((pending & EVENT_RESET) != 0)
-                {
-                    h.onReset(this, resetReason);
-                }
-                else if ((pending & EVENT_CLOSED) != 0)
-                {
-                    h.onClosed(this);
+                    // the application's bug must not break the receive path: counted, kept for inspection
+                    layer.onHandlerException(this, ex);
                 }
             }
         }
         finally
         {
             dispatching = false;
+        }
+    }
+
+    private void dispatch(final int pending)
+    {
+        if ((pending & EVENT_ACCEPTABLE) != 0 && listener != null)
+        {
+            listener.notifyAcceptable();
+        }
+        final TcpHandler h = handler;
+        if (h == null)
+        {
+            return;
+        }
+        if ((pending & EVENT_CONNECTED) != 0 && (pending & EVENT_RESET) == 0)
+        {
+            h.onConnected(this);
+        }
+        if ((pending & EVENT_DATA) != 0 && received.size() > 0)
+        {
+            h.onData(this);
+        }
+        if ((pending & EVENT_PEER_CLOSED) != 0 && !peerClosedNotified && (pending & EVENT_RESET) == 0)
+        {
+            peerClosedNotified = true;
+            h.onPeerClosed(this);
+        }
+        if ((pending & EVENT_WRITABLE) != 0 && isWritableState())
+        {
+            h.onWritable(this);
+        }
+        if ((pending & EVENT_RESET) != 0)
+        {
+            h.onReset(this, resetReason);
+        }
+        else if ((pending & EVENT_CLOSED) != 0)
+        {
+            h.onClosed(this);
         }
     }
 
@@ -2054,6 +2069,11 @@ public final class TcpConnection
         pool.handOver(handle, BufferHolder.APPLICATION);
         lentBytes += length;
         lentBuffers++;
+        if (lingering && received.size() == 0)
+        {
+            lingering = false;
+            layer.unlinger(this);
+        }
         return true;
     }
 
@@ -2188,7 +2208,8 @@ public final class TcpConnection
         switch (state)
         {
             case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT ->
-                layer.sendReset(remoteAddress, localPort, remotePort, sndNxt, 0, false);
+                // <SEQ=SND.NXT><CTL=RST>, with SND.MAX standing for a SND.NXT a timeout moved back
+                layer.sendReset(remoteAddress, localPort, remotePort, sndMax, 0, false);
             default ->
             {
             }

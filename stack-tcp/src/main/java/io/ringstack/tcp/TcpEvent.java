@@ -44,5 +44,7 @@ public enum TcpEvent
     OUTPUT_DEFERRED,
     /** RTT samples taken (RFC 6298, RFC 7323 §4). */
     RTT_SAMPLES,
-    ICMP_ERRORS_RECEIVED
+    ICMP_ERRORS_RECEIVED,
+    /** An application callback threw: counted, the connection carries on ({@link TcpLayer#lastHandlerException}). */
+    HANDLER_EXCEPTIONS
 }

@@ -70,6 +70,7 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
     private int nextEphemeral;
     private long now;
     private boolean closed;
+    private RuntimeException lastHandlerException;
 
     /**
      * @param output the IPv4 interface to send through (an {@link Ipv4Stack})
@@ -586,6 +587,18 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
     private TcpConnection[] connectionsSnapshot()
     {
         return connections.values().toArray(new TcpConnection[0]);
+    }
+
+    void onHandlerException(final TcpConnection connection, final RuntimeException ex)
+    {
+        events.increment(TcpEvent.HANDLER_EXCEPTIONS);
+        lastHandlerException = ex;
+    }
+
+    /** The last exception an application callback threw (counted in {@link TcpEvent#HANDLER_EXCEPTIONS}). */
+    public RuntimeException lastHandlerException()
+    {
+        return lastHandlerException;
     }
 
     // ================================================================ views
