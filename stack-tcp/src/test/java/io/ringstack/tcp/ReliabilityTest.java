@@ -299,4 +299,51 @@ class ReliabilityTest
             assertTrue(pair.tap.fromA().stream().anyMatch(s -> s.payloadLength() == 8948));
         }
     }
+
+    @Test
+    void receiverAvoidsTheSillyWindowSyndrome()
+    {
+        final TcpConfig small = CONFIG.withReceiveBuffer(8192, 64);
+        try (TcpPair pair = new TcpPair(CONFIG, small, io.ringstack.nic.wire.FaultPlan.NONE, 1, 1500))
+        {
+            final Connected x = new Connected(pair);
+            x.server.reading = false;
+            final UnsafeBuffer payload = bytes(40_000, 9);
+            x.c.write(payload, 0, 40_000);
+            assertTrue(pair.runUntil(() -> x.c.sendWindow() == 0, 1_000));
+            // the application reads 100 bytes at a time: the right edge of the window stays put until it can move
+            // by min(RCV.BUFF / 2, MSS) (RFC 9293 §3.8.6.2.2), never by a few bytes
+            final UnsafeBuffer into = new UnsafeBuffer(new byte[100]);
+            final java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            while (got.size() < 40_000)
+            {
+                final int n = x.s.read(into, 0, 100);
+                got.write(into.byteArray(), 0, n);
+                pair.settle();
+                if (n == 0)
+                {
+                    pair.advance(5);
+                }
+            }
+            assertArrayEquals(payload.byteArray(), got.toByteArray());
+            int edge = 0;
+            for (final Segment ack : pair.tap.fromB())
+            {
+                final int right = ack.ack() + ack.window();
+                if (edge != 0)
+                {
+                    final int moved = right - edge;
+                    assertTrue(moved == 0 || moved >= 1460, "the right edge moved by " + moved + "\n" +
+                        pair.tap.dump());
+                }
+                edge = right;
+            }
+            assertTrue(pair.tcpB.events().get(TcpEvent.WINDOW_UPDATES) > 0);
+            // the sender never sent a segment below the MSS except to probe or to finish
+            final long shortSegments = pair.tap.fromA().stream().filter(s -> s.payloadLength() > 0 && s.payloadLength() < 1448)
+                .count();
+            assertTrue(shortSegments <= 2 + pair.tcpA.events().get(TcpEvent.ZERO_WINDOW_PROBES) +
+                pair.tcpA.events().get(TcpEvent.SWS_OVERRIDE_SENDS), pair.tap.dump());
+        }
+    }
 }
