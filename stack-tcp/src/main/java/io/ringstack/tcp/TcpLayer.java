@@ -242,7 +242,8 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
 
     @Override
     public boolean onDatagram(
-        final Ipv4Header ip, final PacketBufferPool from, final int handle, final boolean broadcast, final long nowNanos)
+        final Ipv4Header ip, final PacketBufferPool from, final int handle, final boolean broadcast,
+        final long nowNanos)
     {
         now = nowNanos;
         // RFC 1122 §4.2.3.10: TCP is unicast only
@@ -408,7 +409,8 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
     }
 
     @Override
-    public void onIcmpError(final int type, final int code, final int info, final Ipv4Header quoted, final long nowNanos)
+    public void onIcmpError(
+        final int type, final int code, final int info, final Ipv4Header quoted, final long nowNanos)
     {
         now = nowNanos;
         events.increment(TcpEvent.ICMP_ERRORS_RECEIVED);
@@ -426,7 +428,7 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
 
     // ================================================================ send helpers
 
-    /** A reset from a fresh buffer: {@code <SEQ=seq><CTL=RST>} or, with {@code withAck}, {@code <SEQ><ACK><RST,ACK>}. */
+    /** A reset from a fresh buffer: {@code <SEQ=seq><CTL=RST>}, or with {@code withAck} {@code <SEQ><ACK><RST,ACK>}. */
     void sendReset(
         final int remoteAddress, final int localPort, final int remotePort, final int seq, final int ack,
         final boolean withAck)

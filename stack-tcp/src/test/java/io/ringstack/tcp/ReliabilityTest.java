@@ -189,7 +189,8 @@ class ReliabilityTest
             assertEquals(2, data.size(), pair.tap.dump());
             assertEquals(10, data.get(0).payloadLength());
             assertEquals(20, data.get(1).payloadLength(), "the second and third write wait for the ACK together");
-            assertEquals(40, millis(data.get(1).atNanos() - data.get(0).atNanos()), "they go when the delayed ACK comes");
+            assertEquals(40, millis(data.get(1).atNanos() - data.get(0).atNanos()),
+                "they go when the delayed ACK comes");
             assertEquals(30, x.server.data.size());
         }
     }
@@ -340,8 +341,8 @@ class ReliabilityTest
             }
             assertTrue(pair.tcpB.events().get(TcpEvent.WINDOW_UPDATES) > 0);
             // the sender never sent a segment below the MSS except to probe or to finish
-            final long shortSegments = pair.tap.fromA().stream().filter(s -> s.payloadLength() > 0 && s.payloadLength() < 1448)
-                .count();
+            final long shortSegments = pair.tap.fromA().stream()
+                .filter(s -> s.payloadLength() > 0 && s.payloadLength() < 1448).count();
             assertTrue(shortSegments <= 2 + pair.tcpA.events().get(TcpEvent.ZERO_WINDOW_PROBES) +
                 pair.tcpA.events().get(TcpEvent.SWS_OVERRIDE_SENDS), pair.tap.dump());
         }
