@@ -95,4 +95,42 @@ class HandshakeTest
             assertEquals(0, pair.heldBeyondRings(), "every buffer back");
         }
     }
+
+    @Test
+    void sequenceNumbersWrapAroundTwoToThe32()
+    {
+        try (TcpPair pair = new TcpPair(CONFIG))
+        {
+            // both ISNs just below 2^32: every comparison crosses the wrap within the first 100 KB
+            pair.tcpA.initialSequenceNumbers((la, lp, ra, rp, now) -> -5_000);
+            pair.tcpB.initialSequenceNumbers((la, lp, ra, rp, now) -> -70_000);
+            pair.serveOnB(80, 8);
+            final Collector client = new Collector();
+            final TcpConnection c = pair.tcpA.connect(TcpPair.IP_B, 80, client);
+            assertTrue(pair.runUntil(() -> client.connected && pair.accepted.size() == 1, 100));
+            final TcpConnection s = pair.accepted.get(0);
+            final byte[] up = new byte[100_000];
+            final byte[] down = new byte[150_000];
+            new java.util.SplittableRandom(3).nextBytes(up);
+            new java.util.SplittableRandom(4).nextBytes(down);
+            int sentUp = 0;
+            int sentDown = 0;
+            for (int i = 0; i < 1_000 && (sentUp < up.length || sentDown < down.length); i++)
+            {
+                sentUp += c.write(new UnsafeBuffer(up), sentUp, up.length - sentUp);
+                sentDown += s.write(new UnsafeBuffer(down), sentDown, down.length - sentDown);
+                pair.advance(1);
+            }
+            final Collector server = pair.acceptedCollectors.get(0);
+            assertTrue(pair.runUntil(() -> server.data.size() == up.length && client.data.size() == down.length,
+                2_000));
+            assertArrayEquals(up, server.bytes());
+            assertArrayEquals(down, client.bytes());
+            assertEquals(0, pair.tcpA.events().get(TcpEvent.SEGMENTS_RETRANSMITTED) +
+                pair.tcpB.events().get(TcpEvent.SEGMENTS_RETRANSMITTED));
+            c.close();
+            s.close();
+            assertTrue(pair.runUntil(() -> c.state() == TcpState.TIME_WAIT || c.state() == TcpState.CLOSED, 100));
+        }
+    }
 }

@@ -58,7 +58,15 @@ class ReliabilityTest
             final Connected x = new Connected(pair);
             assertEquals(200 * MS, x.c.retransmissionTimeoutNanos(), "a 0 ms RTT sample gives the minimum RTO");
             final int[] drops = { 3 };
-            pair.tap.dropIf = s -> s.fromA() && s.payloadLength() > 0 && drops[0]-- > 0;
+            final java.util.List<Long> claimsAtSend = new java.util.ArrayList<>();
+            pair.tap.dropIf = s ->
+            {
+                if (s.fromA() && s.payloadLength() > 0)
+                {
+                    claimsAtSend.add(pair.nicA.pool().claims());
+                }
+                return s.fromA() && s.payloadLength() > 0 && drops[0]-- > 0;
+            };
             x.c.write(bytes(100, 1), 0, 100);
             assertTrue(pair.runUntil(() -> x.c.unacknowledgedBytes() == 0, 5_000), pair.tap.dump());
             assertEquals(100, x.server.data.size());
@@ -68,7 +76,9 @@ class ReliabilityTest
             assertEquals(200, millis(data.get(1).atNanos() - t0), "RFC 6298 (5.4): first retransmission after RTO");
             assertEquals(600, millis(data.get(2).atNanos() - t0), "(5.5): doubled");
             assertEquals(1400, millis(data.get(3).atNanos() - t0), "(5.5): doubled again");
-            data.forEach(s -> assertEquals(data.get(0).seq(), s.seq(), "the same bytes, from the same buffer"));
+            data.forEach(s -> assertEquals(data.get(0).seq(), s.seq(), "the same bytes"));
+            assertEquals(1, claimsAtSend.stream().distinct().count(),
+                "no buffer claimed for a retransmission: each resends the retained one " + claimsAtSend);
             assertEquals(3, pair.tcpA.events().get(TcpEvent.RETRANSMISSION_TIMEOUTS));
             assertEquals(200 * MS, x.c.retransmissionTimeoutNanos(), "a timestamp sample restores the RTO");
             assertEquals(100, x.c.bytesSent() - 300, "100 bytes sent once and retransmitted 3 times");
