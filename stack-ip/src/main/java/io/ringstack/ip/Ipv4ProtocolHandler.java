@@ -21,4 +21,21 @@ public interface Ipv4ProtocolHandler
     default void onIcmpError(final int type, final int code, final int info, final Ipv4Header quoted, final long nowNanos)
     {
     }
+
+    /**
+     * Called once per duty cycle of the stack ({@code Ipv4Stack.doWork}), after received frames were handed up
+     * and before the transmit ring is flushed: the place for the protocol's timers (TCP's retransmission, delayed
+     * ACK, persist, keepalive, TIME-WAIT) and for output deferred until then.
+     *
+     * @return the amount of work done (0 when idle), as an Agrona {@code Agent} counts it.
+     */
+    default int poll(final long nowNanos)
+    {
+        return 0;
+    }
+
+    /** The stack is closing: release every buffer the protocol holds (its queues, its retransmission buffers). */
+    default void close()
+    {
+    }
 }

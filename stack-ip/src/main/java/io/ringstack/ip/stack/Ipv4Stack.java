@@ -38,6 +38,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -75,6 +76,8 @@ public final class Ipv4Stack implements Agent, FrameReceiver, Ipv4Output, Fragme
     private final PathMtuTable pathMtu;
     private final IcmpErrorRateLimiter icmpErrorLimiter;
     private final Ipv4ProtocolHandler[] protocols = new Ipv4ProtocolHandler[256];
+    /** The registered handlers in registration order, polled each duty cycle. */
+    private Ipv4ProtocolHandler[] registered = new Ipv4ProtocolHandler[0];
 
     private final EthernetFrame ethernet = new EthernetFrame();
     private final ArpPacket arpPacket = new ArpPacket();
@@ -159,6 +162,10 @@ public final class Ipv4Stack implements Agent, FrameReceiver, Ipv4Output, Fragme
         work += driver.receive(this, config.receiveBudget());
         work += arp.poll(now);
         work += reassembler.poll(now, this);
+        for (final Ipv4ProtocolHandler handler : registered)
+        {
+            work += handler.poll(now);
+        }
         driver.flush();
         return work;
     }
@@ -838,6 +845,8 @@ public final class Ipv4Stack implements Agent, FrameReceiver, Ipv4Output, Fragme
             throw new IllegalStateException("protocol " + protocol + " already has a handler");
         }
         protocols[protocol] = handler;
+        registered = Arrays.copyOf(registered, registered.length + 1);
+        registered[registered.length - 1] = handler;
     }
 
     // ---------------------------------------------------------------- views
@@ -938,7 +947,10 @@ public final class Ipv4Stack implements Agent, FrameReceiver, Ipv4Output, Fragme
 
     // ---------------------------------------------------------------- close
 
-    /** Releases every buffer the stack holds (sockets' queues, ARP's queue, reassembly) and the datagram pool. */
+    /**
+     * Releases every buffer the stack holds (registered protocols such as TCP, sockets' queues, ARP's queue,
+     * reassembly) and the datagram pool.
+     */
     @Override
     public void close()
     {
@@ -947,6 +959,10 @@ public final class Ipv4Stack implements Agent, FrameReceiver, Ipv4Output, Fragme
             return;
         }
         closed = true;
+        for (final Ipv4ProtocolHandler handler : registered)
+        {
+            handler.close();
+        }
         udp.close();
         arp.close();
         reassembler.close();

@@ -1,0 +1,50 @@
+package io.ringstack.tcp;
+
+/** What TCP did, counted per layer (like the kernel's {@code netstat -s} TCP section). */
+public enum TcpEvent
+{
+    SEGMENTS_RECEIVED,
+    SEGMENTS_SENT,
+    /** Segments carrying data or FIN sent, first transmissions and retransmissions. */
+    DATA_SEGMENTS_SENT,
+    /** Segments (re)sent that carried sequence space sent before. */
+    SEGMENTS_RETRANSMITTED,
+    RETRANSMISSION_TIMEOUTS,
+    ZERO_WINDOW_PROBES,
+    /** The SWS-avoidance override timer sent a segment smaller than the MSS (RFC 9293 §3.8.6.2.1). */
+    SWS_OVERRIDE_SENDS,
+    KEEPALIVE_PROBES,
+    DELAYED_ACKS,
+    PURE_ACKS_SENT,
+    WINDOW_UPDATES,
+    CHALLENGE_ACKS,
+    RESETS_SENT,
+    RESETS_RECEIVED,
+    ACTIVE_OPENS,
+    PASSIVE_OPENS,
+    /** Connections that reached ESTABLISHED. */
+    ESTABLISHED,
+    /** Connections that closed in order (both FINs acknowledged). */
+    CLOSED_IN_ORDER,
+    /** Connections ended by a reset received. */
+    RESET_BY_PEER,
+    /** Connections given up after too many retransmissions or keepalive probes. */
+    TIMED_OUT,
+    /** Connections aborted by the application (or because it closed with unread data). */
+    ABORTED,
+    TIME_WAIT_EXPIRED,
+    /** A SYN reopened a connection in TIME-WAIT (RFC 6191 / RFC 1122 §4.2.2.13). */
+    TIME_WAIT_REUSED,
+    SEGMENTS_QUEUED_OUT_OF_ORDER,
+    /** No transmit buffer for a segment (the timers recover). */
+    SEND_NO_BUFFER,
+    /** The IP layer could not send a segment (no route, ring full; counted there by reason). */
+    SEND_FAILED,
+    /** A buffer was still on the transmit ring: its (re)transmission waited for the next duty cycle. */
+    OUTPUT_DEFERRED,
+    /** RTT samples taken (RFC 6298, RFC 7323 §4). */
+    RTT_SAMPLES,
+    ICMP_ERRORS_RECEIVED,
+    /** An application callback threw: counted, the connection carries on ({@link TcpLayer#lastHandlerException}). */
+    HANDLER_EXCEPTIONS
+}

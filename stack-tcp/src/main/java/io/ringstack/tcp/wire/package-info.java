@@ -1,0 +1,7 @@
+/**
+ * TCP wire formats, parsed in place: the segment flyweight {@link io.ringstack.tcp.wire.TcpHeader}, the option
+ * parser and writers {@link io.ringstack.tcp.wire.TcpOptions}, modulo-2^32 comparisons
+ * {@link io.ringstack.tcp.wire.SequenceNumber}, and the reasons a segment is dropped,
+ * {@link io.ringstack.tcp.wire.TcpDrop}. Nothing here allocates or throws on bad input.
+ */
+package io.ringstack.tcp.wire;
