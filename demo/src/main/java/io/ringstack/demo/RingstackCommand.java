@@ -8,6 +8,7 @@ import java.util.List;
  * The {@code ringstack} command line (the launcher script at the repository root runs this class):
  * <pre>
  *   ringstack decode FILE [--limit N]    decode a pcap/pcapng capture, one line per frame, then a summary
+ *   ringstack pci --ip A/P [...]         run the stack on a real 8254x NIC (root, no IOMMU, huge pages)
  *   ringstack help                       this text
  * </pre>
  * Exit codes: 0 done, 1 the work failed (e.g. a damaged capture), 2 bad usage (unknown command, missing file).
@@ -19,7 +20,7 @@ public final class RingstackCommand
     public static final int EXIT_USAGE = 2;
 
     /** The verbs, in the order the usage text lists them. Issue 8 adds http and echo here. */
-    private static final List<Subcommand> COMMANDS = List.of(new DecodeCommand());
+    private static final List<Subcommand> COMMANDS = List.of(new DecodeCommand(), new PciCommand());
 
     private RingstackCommand()
     {

@@ -52,7 +52,10 @@ public final class Tools
         Map.entry("mount", "mount"),
         Map.entry("sh", "dash"),
         Map.entry("sleep", "coreutils"),
-        Map.entry("tee", "coreutils"));
+        Map.entry("tee", "coreutils"),
+        Map.entry("qemu-system-x86_64", "qemu-system-x86"),
+        Map.entry("busybox", "busybox-static"),
+        Map.entry("cpio", "cpio"));
 
     private Tools()
     {

@@ -2,6 +2,7 @@ package io.ringstack.nic.e1000;
 
 import io.ringstack.nic.memory.BufferHolder;
 import io.ringstack.nic.memory.PacketBufferPool;
+import io.ringstack.nic.wire.FrameSink;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.VarHandle;
@@ -55,6 +56,7 @@ public final class E1000Driver implements AutoCloseable
     private int txUnflushed;
     private long macAddress;
     private boolean started;
+    private FrameSink capture;
 
     public E1000Driver(
         final RegisterAccess registers,
@@ -278,6 +280,10 @@ public final class E1000Driver implements AutoCloseable
             frames++;
             bytes += length;
             pool.handOver(handle, BufferHolder.DRIVER);
+            if (capture != null)
+            {
+                capture.accept(memory, pool.offset(handle), length);
+            }
             receiver.onFrame(handle, memory, pool.offset(handle), length);
         }
         rxNextToClean = slot;
@@ -358,6 +364,10 @@ public final class E1000Driver implements AutoCloseable
             pool.deviceAddress(handle) + start, length, TxDescriptor.CMD_EOP | TxDescriptor.CMD_IFCS | TxDescriptor.CMD_RS);
         txHandle[slot] = handle;
         pool.handOver(handle, BufferHolder.TX_RING);
+        if (capture != null)
+        {
+            capture.accept(pool.memory(), offset, length);
+        }
         txNextToUse = next;
         txUnflushed++;
         counters.txFrames++;
@@ -426,6 +436,10 @@ public final class E1000Driver implements AutoCloseable
     public int awaitWork(final long timeoutNanos)
     {
         counters.interruptWaits++;
+        if (!interrupt.deliversDeviceInterrupts())
+        {
+            return pollForWork(timeoutNanos);
+        }
         registers.read(ICR); // drop causes left over from polling, then unmask: a frame from now on asserts the line
         registers.write(IMS, IDLE_INTERRUPT_CAUSES);
         if (!receivePending())
@@ -439,6 +453,40 @@ public final class E1000Driver implements AutoCloseable
             counters.interruptWakeups++;
         }
         return causes;
+    }
+
+    /**
+     * Idle without interrupts (a device driven from user space without UIO or VFIO: its interrupt reaches no one):
+     * the device stays masked, and the ring is checked between the line's short sleeps until a frame is waiting
+     * or the timeout passes.
+     *
+     * @return {@link E1000Registers#ICR_RXT0} if a frame is waiting, 0 on timeout.
+     */
+    private int pollForWork(final long timeoutNanos)
+    {
+        final long deadline = System.nanoTime() + timeoutNanos;
+        while (!receivePending())
+        {
+            final long left = deadline - System.nanoTime();
+            if (left <= 0)
+            {
+                return 0;
+            }
+            interrupt.await(left);
+        }
+        counters.interruptWakeups++;
+        return ICR_RXT0;
+    }
+
+    /**
+     * Shows every frame this driver hands up and every frame it queues for transmit to {@code sink}, on the
+     * driver's thread, while the frame is in its buffer (a pcap writer copies it). For {@code --pcap} and for
+     * checking a device against a capture taken on its wire; {@code null} stops it. The sink's cost is the
+     * caller's: a pcap writer copies each frame.
+     */
+    public void capture(final FrameSink sink)
+    {
+        this.capture = sink;
     }
 
     // ---------------------------------------------------------------- statistics, stop

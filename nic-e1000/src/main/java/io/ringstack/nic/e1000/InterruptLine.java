@@ -15,4 +15,14 @@ public interface InterruptLine
 
     /** Whether the line is asserted now. */
     boolean isAsserted();
+
+    /**
+     * Whether the device's interrupt reaches this line. When it does not (a real device driven from user space
+     * without UIO or VFIO), the driver keeps the device's interrupts masked and {@link #await} is only a short
+     * sleep between checks of the ring.
+     */
+    default boolean deliversDeviceInterrupts()
+    {
+        return true;
+    }
 }

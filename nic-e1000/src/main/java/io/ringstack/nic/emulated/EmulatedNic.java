@@ -1,10 +1,9 @@
 package io.ringstack.nic.emulated;
 
 import io.ringstack.nic.e1000.DescriptorRing;
-import io.ringstack.nic.e1000.DriverConfig;
 import io.ringstack.nic.e1000.E1000Driver;
 import io.ringstack.nic.e1000.MacAddress;
-import io.ringstack.nic.e1000.RxDescriptor;
+import io.ringstack.nic.e1000.NicBuilder;
 import io.ringstack.nic.memory.DmaRegion;
 import io.ringstack.nic.memory.PacketBufferPool;
 
@@ -23,23 +22,20 @@ public final class EmulatedNic implements AutoCloseable
     private EmulatedNic(final Builder builder)
     {
         device = new EmulatedE1000(builder.name, builder.mac);
-        final int rxBytes = builder.rxDescriptors * RxDescriptor.LENGTH;
-        final int txBytes = builder.txDescriptors * RxDescriptor.LENGTH;
-        final int txOffset = (rxBytes + DmaRegion.PAGE_SIZE - 1) & -DmaRegion.PAGE_SIZE;
+        final int txOffset = builder.txRingOffset();
         DmaRegion rings = null;
         PacketBufferPool buffers = null;
         try
         {
-            rings = DmaRegion.allocate(builder.name + "-descriptors", (long)txOffset + txBytes);
-            final DescriptorRing rxRing = DescriptorRing.place("RX", rings, 0, builder.rxDescriptors);
-            final DescriptorRing txRing = DescriptorRing.place("TX", rings, txOffset, builder.txDescriptors);
-            buffers = PacketBufferPool.allocate(builder.name + "-buffers", builder.bufferSize, builder.buffers,
-                io.ringstack.nic.memory.DmaAddressing.IDENTITY, builder.strict);
+            rings = DmaRegion.allocate(builder.name + "-descriptors", builder.descriptorRegionSize());
+            final DescriptorRing rxRing = DescriptorRing.place("RX", rings, 0, builder.rxDescriptors());
+            final DescriptorRing txRing = DescriptorRing.place("TX", rings, txOffset, builder.txDescriptors());
+            buffers = PacketBufferPool.allocate(builder.name + "-buffers", builder.bufferSize(), builder.buffers(),
+                io.ringstack.nic.memory.DmaAddressing.IDENTITY, builder.strict());
             device.dmaWindow().map(rings);
             device.dmaWindow().map(buffers.region());
             driver = new E1000Driver(device, device.interruptLine(), buffers, rxRing, txRing,
-                DriverConfig.DEFAULT.withRings(builder.rxDescriptors, builder.txDescriptors)
-                    .withPromiscuous(builder.promiscuous).withLinkTimeoutNanos(builder.linkTimeoutNanos));
+                builder.driverConfig(MacAddress.NONE));
         }
         catch (final RuntimeException ex)
         {
@@ -101,17 +97,10 @@ public final class EmulatedNic implements AutoCloseable
         descriptorMemory.close();
     }
 
-    public static final class Builder
+    public static final class Builder extends NicBuilder<Builder>
     {
         private final String name;
         private final long mac;
-        private int bufferSize = PacketBufferPool.DEFAULT_BUFFER_SIZE;
-        private int buffers = 1024;
-        private int rxDescriptors = 256;
-        private int txDescriptors = 256;
-        private boolean promiscuous;
-        private boolean strict = PacketBufferPool.STRICT_DEFAULT;
-        private long linkTimeoutNanos = 2_000_000_000L;
 
         private Builder(final String name, final long mac)
         {
@@ -122,43 +111,6 @@ public final class EmulatedNic implements AutoCloseable
             }
             this.name = name;
             this.mac = mac;
-        }
-
-        public Builder bufferSize(final int bytes)
-        {
-            this.bufferSize = bytes;
-            return this;
-        }
-
-        public Builder buffers(final int count)
-        {
-            this.buffers = count;
-            return this;
-        }
-
-        public Builder rings(final int rx, final int tx)
-        {
-            this.rxDescriptors = rx;
-            this.txDescriptors = tx;
-            return this;
-        }
-
-        public Builder promiscuous(final boolean on)
-        {
-            this.promiscuous = on;
-            return this;
-        }
-
-        public Builder strict(final boolean on)
-        {
-            this.strict = on;
-            return this;
-        }
-
-        public Builder linkTimeoutNanos(final long nanos)
-        {
-            this.linkTimeoutNanos = nanos;
-            return this;
         }
 
         public EmulatedNic build()

@@ -60,6 +60,21 @@ public final class DmaRegion implements AutoCloseable
         }
     }
 
+    /**
+     * A region over memory mapped elsewhere (e.g. huge pages), owned by {@code arena}: closing the region closes
+     * the arena, whose cleanup unmaps the memory.
+     */
+    public static DmaRegion adopt(
+        final String name, final Arena arena, final MemorySegment segment, final DmaAddressing addressing)
+    {
+        if ((segment.address() & (PAGE_SIZE - 1)) != 0 || segment.byteSize() > (1L << 30))
+        {
+            throw new IllegalArgumentException("DMA region '" + name + "' must be page aligned and at most 1 GiB: " +
+                segment);
+        }
+        return new DmaRegion(name, arena, segment, addressing);
+    }
+
     public static DmaRegion allocate(final String name, final long size)
     {
         return allocate(name, size, DmaAddressing.IDENTITY);

@@ -110,6 +110,13 @@ public final class PacketBufferPool implements AutoCloseable
         return new PacketBufferPool(region, bufferSize, capacity, strict, true);
     }
 
+    /** A pool over {@code region} (e.g. huge pages), closed with the pool. */
+    public static PacketBufferPool owning(
+        final DmaRegion region, final int bufferSize, final int capacity, final boolean strict)
+    {
+        return new PacketBufferPool(region, bufferSize, capacity, strict, true);
+    }
+
     public static PacketBufferPool allocate(final String name, final int bufferSize, final int capacity)
     {
         return allocate(name, bufferSize, capacity, DmaAddressing.IDENTITY, STRICT_DEFAULT);
