@@ -474,15 +474,25 @@ public final class TcpConnection
     {
         final int flags = segment.flags();
         final boolean rst = (flags & TcpHeader.RST) != 0;
-        final boolean syn = (flags & TcpHeader.SYN) != 0;
-        final int seq = segment.sequenceNumber();
-        final int segLen = segment.sequenceLength();
+        boolean syn = (flags & TcpHeader.SYN) != 0;
+        int seq = segment.sequenceNumber();
+        int segLen = segment.sequenceLength();
 
         // SYN-RECEIVED: the peer's SYN again (our SYN,ACK was lost): answer it at once
         if (state == TcpState.SYN_RECEIVED && syn && !rst && (flags & TcpHeader.ACK) == 0 && seq == irs)
         {
             sendSyn(true, now);
             return false;
+        }
+        // A SYN we have already received is an old part of the segment: "only the new parts are processed", so
+        // trim it (the SYN,ACK of a simultaneous open, RFC 9293 §3.5 Figure 7; a retransmitted SYN,ACK), and
+        // acknowledge the duplicate at once
+        if (syn && lessThan(seq, rcvNxt))
+        {
+            syn = false;
+            seq += 1;
+            segLen -= 1;
+            ackNow = true;
         }
         // RFC 7323 §3.2: once timestamps are on, a non-RST segment without them SHOULD be dropped
         if (timestampsOn && !rst && !options.hasTimestamps())
