@@ -28,24 +28,24 @@ import java.util.function.Function;
  * runs on its own thread like an application's, with a UDP echo server on port 7; tests reach the stack thread
  * through a command queue.
  */
-final class KernelPeer implements AutoCloseable
+public final class KernelPeer implements AutoCloseable
 {
-    enum Port { TAP, AF_PACKET }
+    public enum Port { TAP, AF_PACKET }
 
-    static final long MAC = 0x0252_5300_0001L;
-    static final int ECHO_PORT = 7;
+    public static final long MAC = 0x0252_5300_0001L;
+    public static final int ECHO_PORT = 7;
 
-    final Port kind;
-    final NetworkNamespace namespace;
-    final String linuxAddress;
-    final String ourAddress;
-    final EmulatedNic nic;
-    final Ipv4Stack stack;
+    public final Port kind;
+    public final NetworkNamespace namespace;
+    public final String linuxAddress;
+    public final String ourAddress;
+    public final EmulatedNic nic;
+    public final Ipv4Stack stack;
     private final AutoCloseable port;
     private final AgentRunner runner;
     private final StackAgent agent;
 
-    KernelPeer(final Port kind, final int subnet)
+    public KernelPeer(final Port kind, final int subnet)
     {
         this.kind = kind;
         this.linuxAddress = "10.77." + subnet + ".1";
@@ -92,7 +92,7 @@ final class KernelPeer implements AutoCloseable
     }
 
     /** Runs {@code action} on the stack's thread and returns its result. */
-    <T> T onStackThread(final Function<Ipv4Stack, T> action)
+    public <T> T onStackThread(final Function<Ipv4Stack, T> action)
     {
         final CompletableFuture<T> result = new CompletableFuture<>();
         final Runnable command = () ->
@@ -121,7 +121,7 @@ final class KernelPeer implements AutoCloseable
     }
 
     /** Records the port's frames (both directions) into {@code pcap}. */
-    void pcap(final io.ringstack.nic.wire.PcapWriter pcap)
+    public void pcap(final io.ringstack.nic.wire.PcapWriter pcap)
     {
         if (port instanceof TapPort tap)
         {
@@ -134,7 +134,7 @@ final class KernelPeer implements AutoCloseable
     }
 
     /** The kernel side's interface in the namespace. */
-    String linuxInterface()
+    public String linuxInterface()
     {
         return kind == Port.TAP ? namespace.interfaceName("t") : "eth0";
     }
@@ -145,14 +145,14 @@ final class KernelPeer implements AutoCloseable
     }
 
     /** CPU time so far of the stack's thread and the port's device-receive thread, in nanoseconds. */
-    long cpuNanos()
+    public long cpuNanos()
     {
         final var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         final Thread receive = port instanceof TapPort tap ? tap.receiveThread() : ((PacketSocketPort)port).receiveThread();
         return threads.getThreadCpuTime(runner.thread().threadId()) + threads.getThreadCpuTime(receive.threadId());
     }
 
-    String cpuBreakdown()
+    public String cpuBreakdown()
     {
         final var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         final Thread receive = port instanceof TapPort tap ? tap.receiveThread() : ((PacketSocketPort)port).receiveThread();

@@ -317,6 +317,11 @@ final class ScriptExecution
                 }
                 wire.add(new TcpOption.Sack(blocks));
             }
+            else if (option instanceof TcpOption.Timestamps timestamps && timestamps.echoReply().echo())
+            {
+                wire.add(new TcpOption.Timestamps(timestamps.value(),
+                    ScriptNumber.of(connection.lastStackTimestamp())));
+            }
             else
             {
                 wire.add(option);

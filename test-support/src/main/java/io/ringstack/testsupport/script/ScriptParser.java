@@ -491,7 +491,16 @@ final class ScriptParser
                 skipSpaces();
                 expectWord("ecr", "'TS val N ecr M'");
                 skipSpaces();
-                final ScriptNumber echoReply = parseNumber("TS ecr", MAX_U32, false, inbound);
+                final ScriptNumber echoReply;
+                if (inbound && startsWithWord("echo"))
+                {
+                    pos += 4;
+                    echoReply = ScriptNumber.ECHO;
+                }
+                else
+                {
+                    echoReply = parseNumber("TS ecr", MAX_U32, false, inbound);
+                }
                 return new TcpOption.Timestamps(value, echoReply);
             }
             case "opt":
@@ -619,6 +628,17 @@ final class ScriptParser
             throw error("odd number of hex digits");
         }
         return HexFormat.of().parseHex(text, start, pos);
+    }
+
+    /** Whether the text at the cursor is {@code word}, followed by a separator or the end. */
+    private boolean startsWithWord(final String word)
+    {
+        if (!text.startsWith(word, pos))
+        {
+            return false;
+        }
+        final int after = pos + word.length();
+        return after >= text.length() || !Character.isLetterOrDigit(text.charAt(after));
     }
 
     /**

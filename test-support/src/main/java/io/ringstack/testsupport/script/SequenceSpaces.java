@@ -37,6 +37,18 @@ final class SequenceSpaces
         private boolean relearnAllowed;
         private boolean peerSynSeen;
         private long scriptPeerIsn;
+        private boolean stackTimestampSeen;
+        private long lastStackTimestamp;
+
+        /** The TSval of the last segment the stack sent on this connection, for an injected {@code ecr echo}. */
+        long lastStackTimestamp()
+        {
+            if (!stackTimestampSeen)
+            {
+                throw new IllegalStateException("'ecr echo' before the stack sent any TSval on this connection");
+            }
+            return lastStackTimestamp;
+        }
 
         boolean stackIsnKnown()
         {
@@ -111,6 +123,14 @@ final class SequenceSpaces
                 expectedSequence.absolute() ? 0 : expectedSequence.value();
         }
         connection.relearnAllowed = false;
+        for (final TcpOption option : segment.options())
+        {
+            if (option instanceof TcpOption.Timestamps timestamps && !timestamps.value().any())
+            {
+                connection.stackTimestampSeen = true;
+                connection.lastStackTimestamp = timestamps.value().value();
+            }
+        }
     }
 
     /** Where the data of a segment the stack sent starts in its stream (0 = the byte after the SYN). */
