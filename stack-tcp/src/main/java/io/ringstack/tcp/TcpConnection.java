@@ -109,7 +109,10 @@ public final class TcpConnection
 
     // ---- options
     private final int rcvMss;
-    private int sendMss = 536;
+    /** RFC 9293 §3.7.1: the MSS assumed when the peer sends no MSS option. */
+    static final int DEFAULT_MSS = 536;
+
+    private int sendMss = DEFAULT_MSS;
     private int effSndMss;
     private int dataHeaderLength = TcpHeader.MIN_HEADER_LENGTH;
     /** We sent a Window Scale option in our SYN. */
@@ -154,6 +157,8 @@ public final class TcpConnection
     private long closeDeadline = NONE;
     private int persistBackoff;
     private boolean keepalive;
+    /** The largest in-order segment the peer has sent: the "full-sized" segment for delayed ACKs. */
+    private int largestSegmentReceived;
     private int keepaliveProbesSent;
     private long lastReceivedNanos;
     long wheelTimerId = TcpLayer.NO_TIMER;
@@ -256,7 +261,7 @@ public final class TcpConnection
      */
     private void negotiate(final TcpOptions options, final boolean answering)
     {
-        sendMss = options.hasMss() ? options.mss() : 536; // RFC 9293 §3.7.1: 536 when the option is absent
+        sendMss = options.hasMss() ? options.mss() : DEFAULT_MSS;
         windowScaleOn = config.windowScaling() && options.hasWindowScale() && (answering || offeredWindowScale);
         if (windowScaleOn)
         {
@@ -940,9 +945,16 @@ public final class TcpConnection
             else
             {
                 // RFC 9293 §3.8.6.3 / RFC 5681 §4.2: ACK at least every second full-sized segment, else within the
-                // delayed-ACK time
+                // delayed-ACK time. "Full-sized" is what the peer sends: a peer with a smaller MSS than ours never
+                // fills our MSS, so, like Linux's rcv_mss, the estimate is the largest segment seen so far (at
+                // least 536 B, the default MSS, at most ours).
                 bytesSinceAck += length;
-                if (bytesSinceAck >= 2 * fullSegment() || config.delayedAckNanos() == 0)
+                if (length > largestSegmentReceived)
+                {
+                    largestSegmentReceived = Math.min(length, fullSegment());
+                }
+                final int fullSized = Math.max(largestSegmentReceived, Math.min(fullSegment(), DEFAULT_MSS));
+                if (bytesSinceAck >= 2 * fullSized || config.delayedAckNanos() == 0)
                 {
                     ackNow = true;
                 }
