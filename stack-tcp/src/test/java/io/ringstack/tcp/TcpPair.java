@@ -1,6 +1,7 @@
 package io.ringstack.tcp;
 
 import io.ringstack.ip.stack.Ipv4Stack;
+import io.ringstack.ip.stack.ManualClock;
 import io.ringstack.ip.stack.StackConfig;
 import io.ringstack.ip.wire.Ipv4Address;
 import io.ringstack.nic.emulated.EmulatedNic;

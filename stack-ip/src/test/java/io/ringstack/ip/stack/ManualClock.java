@@ -3,7 +3,7 @@ package io.ringstack.ip.stack;
 import org.agrona.concurrent.NanoClock;
 
 /** Virtual time for tests: moves only when told. */
-final class ManualClock implements NanoClock
+public final class ManualClock implements NanoClock
 {
     private long nanos = 1_000_000_000L;
 
@@ -13,12 +13,12 @@ final class ManualClock implements NanoClock
         return nanos;
     }
 
-    void advanceNanos(final long delta)
+    public void advanceNanos(final long delta)
     {
         nanos += delta;
     }
 
-    void advanceMillis(final long millis)
+    public void advanceMillis(final long millis)
     {
         nanos += millis * 1_000_000L;
     }

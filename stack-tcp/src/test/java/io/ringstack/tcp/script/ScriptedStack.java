@@ -1,6 +1,7 @@
 package io.ringstack.tcp.script;
 
 import io.ringstack.ip.stack.Ipv4Stack;
+import io.ringstack.ip.stack.ManualClock;
 import io.ringstack.ip.stack.StackConfig;
 import io.ringstack.nic.emulated.EmulatedNic;
 import io.ringstack.tcp.TcpCloseReason;
@@ -14,7 +15,6 @@ import io.ringstack.tcp.TcpState;
 import io.ringstack.testsupport.script.PayloadPattern;
 import io.ringstack.testsupport.script.ScriptConfig;
 import io.ringstack.testsupport.script.ScriptTarget;
-import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayDeque;
@@ -46,7 +46,7 @@ final class ScriptedStack implements ScriptTarget, AutoCloseable
     static final int STACK_PORT = 8080;
     static final int PEER_PORT = 40000;
 
-    private final VirtualClock clock = new VirtualClock();
+    private final ManualClock clock = new ManualClock();
     private final EmulatedNic nic;
     private final Ipv4Stack stack;
     private final TcpLayer tcp;
@@ -92,9 +92,9 @@ final class ScriptedStack implements ScriptTarget, AutoCloseable
     @Override
     public void advanceTo(final long nanos)
     {
-        if (nanos > clock.now)
+        if (nanos > clock.nanoTime())
         {
-            clock.now = nanos;
+            clock.advanceNanos(nanos - clock.nanoTime());
         }
         run();
     }
@@ -240,27 +240,15 @@ final class ScriptedStack implements ScriptTarget, AutoCloseable
         return f.byteArray();
     }
 
-    /** Outstanding buffers after the script (leaks show as a non-zero count once everything is closed). */
-    int outstandingBuffers()
-    {
-        return nic.pool().outstanding();
-    }
-
+    /** Closes the stack (its TCP layer aborts what is open) and the NIC; fails if a buffer is still held. */
     @Override
     public void close()
     {
         stack.close();
+        nic.driver().stop();
+        final int leaked = nic.pool().outstanding();
+        final String where = nic.pool().describeOutstanding(5);
         nic.close();
-    }
-
-    private static final class VirtualClock implements NanoClock
-    {
-        long now = 1_000_000_000L;
-
-        @Override
-        public long nanoTime()
-        {
-            return now;
-        }
+        assertEquals(0, leaked, "buffers still held after the script and close: " + where);
     }
 }
