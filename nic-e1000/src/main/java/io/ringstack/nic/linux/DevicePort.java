@@ -25,6 +25,8 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
     private final ReceiveLoop loop;
     private final String wireName;
     private volatile boolean closed;
+    private final LossGenerator transmitLoss = new LossGenerator();
+    private final LossGenerator receiveLoss = new LossGenerator();
 
     DevicePort(
         final EmulatedE1000 device, final PortCounters counters, final String threadName, final String wireName,
@@ -116,6 +118,11 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
     private int readAndRecord(final long address, final int capacity)
     {
         final int length = readFrame(address, capacity);
+        if (length > 0 && receiveLoss.drop())
+        {
+            counters.increment(PortCounter.FAULT_DROPPED_RECEIVED);
+            return 0; // read from the wire, never handed to the device: lost on the way in
+        }
         capture.received(address, length, capacity);
         return length;
     }
@@ -136,6 +143,11 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
         }
         try
         {
+            if (transmitLoss.drop())
+            {
+                counters.increment(PortCounter.FAULT_DROPPED_TRANSMITTED);
+                return;
+            }
             capture.transmitted(buffer, offset, length);
             transmit(buffer, offset, length);
         }
@@ -157,6 +169,19 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
     public void pcap(final PcapWriter pcap)
     {
         capture.writer(pcap);
+    }
+
+    /**
+     * Loses frames on this real wire, to test recovery against a real peer (the kernel has no netem here): each
+     * frame the device transmits is dropped with probability {@code transmitRate}, each frame read from the wire
+     * with {@code receiveRate}, from a generator seeded with {@code seed} (each direction its own). Dropped frames
+     * are counted ({@link PortCounter#FAULT_DROPPED_TRANSMITTED}, {@link PortCounter#FAULT_DROPPED_RECEIVED}) and
+     * not captured. Set it before traffic flows.
+     */
+    public void dropFrames(final double transmitRate, final double receiveRate, final long seed)
+    {
+        transmitLoss.configure(transmitRate, seed);
+        receiveLoss.configure(receiveRate, seed * 31 + 7);
     }
 
     public PortCounters counters()
@@ -191,5 +216,37 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
         gate.close();
         loop.stop();
         closeWire();
+    }
+
+    /** A seeded Bernoulli loss for one direction, used by one thread; xorshift64*, no allocation. */
+    private static final class LossGenerator
+    {
+        private volatile long threshold; // drop when the next 53-bit draw is below it; 0 = never
+        private long state = 0x9E37_79B9_7F4A_7C15L;
+
+        void configure(final double rate, final long seed)
+        {
+            if (rate < 0 || rate > 1)
+            {
+                throw new IllegalArgumentException("loss rate " + rate + " is not between 0 and 1");
+            }
+            state = seed == 0 ? 0x9E37_79B9_7F4A_7C15L : seed;
+            threshold = (long)(rate * (1L << 53));
+        }
+
+        boolean drop()
+        {
+            final long limit = threshold;
+            if (limit == 0)
+            {
+                return false;
+            }
+            long x = state;
+            x ^= x >>> 12;
+            x ^= x << 25;
+            x ^= x >>> 27;
+            state = x;
+            return ((x * 0x2545_F491_4F6C_DD1DL) >>> 11) < limit;
+        }
     }
 }

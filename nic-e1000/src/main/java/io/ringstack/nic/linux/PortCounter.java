@@ -27,6 +27,8 @@ public enum PortCounter
     BLOCKS_RETURNED(true),
     /** TPACKET_V2 ring frame slots the packet socket's receive side handed back to the kernel. */
     FRAMES_RETURNED(true),
+    /** Frames read from the wire and dropped by the port's fault plan ({@code DevicePort.dropFrames}). */
+    FAULT_DROPPED_RECEIVED(true),
 
     FRAMES_SENT(false),
     BYTES_SENT(false),
@@ -39,7 +41,9 @@ public enum PortCounter
     /** send(2) calls that told the kernel to transmit the TX ring's queued frames. */
     TRANSMIT_KICKS(false),
     /** Frames the device transmitted while the port was closing: lost, as on an unplugged cable. */
-    TRANSMIT_AFTER_CLOSE(false);
+    TRANSMIT_AFTER_CLOSE(false),
+    /** Frames the device transmitted that the port's fault plan dropped instead of sending. */
+    FAULT_DROPPED_TRANSMITTED(false);
 
     private final boolean receiveSide;
 

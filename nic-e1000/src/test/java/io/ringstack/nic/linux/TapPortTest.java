@@ -116,6 +116,32 @@ class TapPortTest
         assertFalse(interfaceExists(name), "closing the port closed the TAP, and the kernel removed it");
     }
 
+    /**
+     * A port's fault plan loses frames on a real wire: with 30 % loss each way, a 200-echo flood ping loses about
+     * half its round trips, and every lost frame is counted on the side that lost it.
+     */
+    @Test
+    void droppedFramesAreLostOnTheRealWireAndCounted()
+    {
+        assumeRoot();
+        try (Setup setup = new Setup("d"))
+        {
+            setup.port.dropFrames(0.3, 0.3, 42);
+            final LinuxNet.Result ping = run("ping", "-c", "200", "-i", "0.002", "-W", "1", "-q", setup.peer);
+            final PortCounters counters = setup.port.counters();
+            final long droppedIn = counters.get(PortCounter.FAULT_DROPPED_RECEIVED);
+            final long droppedOut = counters.get(PortCounter.FAULT_DROPPED_TRANSMITTED);
+            assertTrue(droppedIn >= 30 && droppedIn <= 95, "30 % of ~200 requests (and ARP) lost on the way in: " +
+                counters);
+            assertTrue(droppedOut >= 15 && droppedOut <= 80, "30 % of the replies lost on the way out: " + counters);
+            assertEquals(setup.responder.echoReplies, counters.get(PortCounter.FRAMES_SENT) + droppedOut -
+                (setup.responder.arpReplies), "each reply was either sent or dropped: " + counters + " " +
+                setup.responder);
+            assertTrue(ping.output().contains("packet loss") && !ping.output().contains(" 0% packet loss"),
+                ping.output());
+        }
+    }
+
     @Test
     void pollOnceDrivesTheReceiveSideOnTheCallersThread() throws InterruptedException
     {
