@@ -133,6 +133,12 @@ public final class KernelPeer implements AutoCloseable
         }
     }
 
+    /** The port on ringstack's side (TapPort or PacketSocketPort), e.g. to lose frames with {@code dropFrames}. */
+    public io.ringstack.nic.linux.DevicePort port()
+    {
+        return (io.ringstack.nic.linux.DevicePort)port;
+    }
+
     /** The kernel side's interface in the namespace. */
     public String linuxInterface()
     {

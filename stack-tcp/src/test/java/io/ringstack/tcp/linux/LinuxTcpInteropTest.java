@@ -232,7 +232,7 @@ class LinuxTcpInteropTest
     }
 
     /** argv: host port bytes. Sends random bytes, half-closes, reads the reply; prints "sha reply" then ss -ti. */
-    private static final String SEND_SCRIPT = """
+    static final String SEND_SCRIPT = """
         import hashlib, os, socket, subprocess, sys
         host, port, total = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
         s = socket.create_connection((host, port), timeout=60)
@@ -262,7 +262,7 @@ class LinuxTcpInteropTest
         """;
 
     /** argv: port. Accepts one connection, hashes all it reads, answers the digest, closes; prints "sha bytes". */
-    private static final String SINK_SCRIPT = """
+    static final String SINK_SCRIPT = """
         import hashlib, socket, sys
         l = socket.socket()
         l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
