@@ -468,14 +468,22 @@ public final class E1000Driver implements AutoCloseable
         while (!receivePending())
         {
             final long left = deadline - System.nanoTime();
-            if (left <= 0)
+            if (left <= 0 || interrupt.await(left)) // true: rung by wakeup(), back to the caller to poll
             {
                 return 0;
             }
-            interrupt.await(left);
         }
         counters.interruptWakeups++;
         return ICR_RXT0;
+    }
+
+    /**
+     * Wakes the driver's thread from {@link #awaitWork} (any thread may call it): for work queued to the owner by
+     * another thread. The polling idle checks the ring again at once.
+     */
+    public void wakeup()
+    {
+        interrupt.wakeup();
     }
 
     /**

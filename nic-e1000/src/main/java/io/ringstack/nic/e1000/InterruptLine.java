@@ -25,4 +25,11 @@ public interface InterruptLine
     {
         return true;
     }
+
+    /**
+     * Ends a wait in {@link #await} early, from another thread: the doorbell a thread rings after it queued work
+     * for the driver's thread (a command, bytes to send), so that the owner does not sleep on the device until the
+     * next frame or the timeout. A wake-up with nobody waiting ends the next wait at once.
+     */
+    void wakeup();
 }

@@ -13,6 +13,7 @@ public final class EmulatedInterruptLine implements InterruptLine
     private volatile boolean asserted;
     private volatile Thread waiter;
     private volatile long assertions;
+    private volatile boolean woken;
 
     void level(final boolean level)
     {
@@ -43,7 +44,7 @@ public final class EmulatedInterruptLine implements InterruptLine
         waiter = Thread.currentThread();
         try
         {
-            while (!asserted)
+            while (!asserted && !woken)
             {
                 final long remaining = deadline - System.nanoTime();
                 if (remaining <= 0)
@@ -56,6 +57,7 @@ public final class EmulatedInterruptLine implements InterruptLine
         finally
         {
             waiter = null;
+            woken = false;
         }
         return asserted;
     }
@@ -64,6 +66,17 @@ public final class EmulatedInterruptLine implements InterruptLine
     public boolean isAsserted()
     {
         return asserted;
+    }
+
+    @Override
+    public void wakeup()
+    {
+        woken = true;
+        final Thread thread = waiter;
+        if (thread != null)
+        {
+            LockSupport.unpark(thread);
+        }
     }
 
     /** How many times the line went from low to high (like the 8254x's IAC statistic). */

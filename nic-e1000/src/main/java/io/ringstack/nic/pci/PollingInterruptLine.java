@@ -12,6 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class PollingInterruptLine implements InterruptLine
 {
     private final long pollIntervalNanos;
+    private volatile Thread waiter;
+    private volatile boolean woken;
 
     /** @param pollIntervalNanos the longest sleep between two checks of the ring while idle. */
     public PollingInterruptLine(final long pollIntervalNanos)
@@ -23,11 +25,33 @@ public final class PollingInterruptLine implements InterruptLine
         this.pollIntervalNanos = pollIntervalNanos;
     }
 
+    /** Sleeps one poll interval (or less); true if {@link #wakeup()} rang meanwhile. */
     @Override
     public boolean await(final long timeoutNanos)
     {
-        LockSupport.parkNanos(Math.min(timeoutNanos, pollIntervalNanos));
+        if (!woken)
+        {
+            waiter = Thread.currentThread();
+            LockSupport.parkNanos(Math.min(timeoutNanos, pollIntervalNanos));
+            waiter = null;
+        }
+        if (woken)
+        {
+            woken = false;
+            return true;
+        }
         return false;
+    }
+
+    @Override
+    public void wakeup()
+    {
+        woken = true;
+        final Thread thread = waiter;
+        if (thread != null)
+        {
+            LockSupport.unpark(thread);
+        }
     }
 
     @Override
