@@ -34,6 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   nodelay on|off            keepalive on|off
  *   expect-state STATE        expect-event connected|peer-closed|closed|reset:REASON|none
  *   expect-readable N         expect-listen-pending N
+ *   expect-send-window BYTES  (SND.WND, scaled)
+ *   expect-negotiated KEY=VALUE...   mss=N (effective send MSS), snd-shift=N|off, rcv-shift=N|off, ts=on|off,
+ *                                    sack=on|off
  * </pre>
  * Data written is {@link PayloadPattern} continuing the stack's stream; data read is checked against the peer's.
  */
@@ -182,9 +185,35 @@ final class ScriptedStack implements ScriptTarget, AutoCloseable
             }
             case "expect-readable" -> assertEquals(Integer.parseInt(args.get(0)), connection.readable(), "readable");
             case "expect-listen-pending" -> assertEquals(Integer.parseInt(args.get(0)), listener.pending(), "pending");
+            case "expect-send-window" -> assertEquals(Integer.parseInt(args.get(0)), connection.sendWindow(),
+                "SND.WND");
+            case "expect-negotiated" -> args.forEach(this::expectNegotiated);
             default -> throw new IllegalArgumentException("unknown action " + action + " " + args);
         }
         run();
+    }
+
+    private void expectNegotiated(final String pair)
+    {
+        final int eq = pair.indexOf('=');
+        if (eq < 0)
+        {
+            throw new IllegalArgumentException("expect-negotiated takes KEY=VALUE, not " + pair);
+        }
+        final String key = pair.substring(0, eq);
+        final String value = pair.substring(eq + 1);
+        final String actual = switch (key)
+        {
+            case "mss" -> Integer.toString(connection.effectiveSendMss());
+            case "snd-shift" -> connection.windowScalingOn() ? Integer.toString(connection.sendWindowShift()) : "off";
+            case "rcv-shift" ->
+                connection.windowScalingOn() ? Integer.toString(connection.receiveWindowShift()) : "off";
+            case "ts" -> connection.timestampsOn() ? "on" : "off";
+            case "sack" -> connection.sackPermitted() ? "on" : "off";
+            default -> throw new IllegalArgumentException("expect-negotiated: unknown key " + key +
+                " (mss, snd-shift, rcv-shift, ts, sack)");
+        };
+        assertEquals(value, actual, "negotiated " + key);
     }
 
     private final TcpHandler handler = new TcpHandler()
