@@ -135,6 +135,7 @@ final class ScriptedStack implements ScriptTarget, AutoCloseable
             {
                 connection = listener.accept(handler);
                 assertTrue(connection != null, "accept: no connection waiting; events " + events);
+                events.remove("acceptable"); // the listener's announcement, answered
             }
             case "connect" -> connection = tcp.connect(args.isEmpty() ? STACK_PORT : Integer.parseInt(args.get(0)),
                 io.ringstack.ip.wire.Ipv4Address.parse(PEER_IP), PEER_PORT, handler);
