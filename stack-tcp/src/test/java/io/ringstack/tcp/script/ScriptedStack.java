@@ -61,7 +61,15 @@ final class ScriptedStack implements ScriptTarget, AutoCloseable
     private long written;
     private long read;
 
+    /** The stack's ISN unless a test asks for another: scripts that write absolute numbers rely on it. */
+    static final int INITIAL_SEQUENCE_NUMBER = 0x1000_0000;
+
     ScriptedStack(final TcpConfig config)
+    {
+        this(config, INITIAL_SEQUENCE_NUMBER);
+    }
+
+    ScriptedStack(final TcpConfig config, final int initialSequenceNumber)
     {
         nic = EmulatedNic.builder("scripted", STACK_MAC).rings(64, 64).buffers(512).strict(true).build();
         nic.device().attachWire((buffer, offset, length) ->
@@ -73,7 +81,8 @@ final class ScriptedStack implements ScriptTarget, AutoCloseable
         nic.start();
         stack = new Ipv4Stack("scripted", StackConfig.of(STACK_IP + "/24"), nic.driver(), clock).start();
         tcp = TcpLayer.install(stack, config, clock);
-        tcp.initialSequenceNumbers((localAddress, localPort, remoteAddress, remotePort, now) -> 0x1000_0000);
+        tcp.initialSequenceNumbers((localAddress, localPort, remoteAddress, remotePort, now) ->
+            initialSequenceNumber);
         // ARP: the peer asks for us, which also teaches us its address (RFC 826 merge); our reply is discarded
         inject(arpRequestFromPeer());
         transmitted.clear();
