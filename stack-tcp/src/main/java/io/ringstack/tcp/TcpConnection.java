@@ -616,7 +616,7 @@ public final class TcpConnection
                 return false;
             }
             // RFC 9293: SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK, then ESTABLISHED
-            sndWnd = segment.window() << sndShift;
+            sndWnd = segmentWindow(segment);
             maxSndWnd = Math.max(maxSndWnd, sndWnd);
             sndWl1 = seq;
             sndWl2 = segAck;
@@ -686,6 +686,16 @@ public final class TcpConnection
         return kept;
     }
 
+    /**
+     * SEG.WND in bytes. RFC 7323 §2.2: "The window field in a segment where the SYN bit is set (i.e., a <SYN> or
+     * <SYN,ACK>) MUST NOT be scaled", also when the SYN is an old one trimmed off (the peer's SYN,ACK in a
+     * simultaneous open, a retransmitted SYN,ACK after ours was acknowledged).
+     */
+    private int segmentWindow(final TcpHeader segment)
+    {
+        return (segment.flags() & TcpHeader.SYN) != 0 ? segment.window() : segment.window() << sndShift;
+    }
+
     private void challengeAck()
     {
         layer.events().increment(TcpEvent.CHALLENGE_ACKS);
@@ -717,7 +727,7 @@ public final class TcpConnection
             (lessThan(sndWl1, seq) || (sndWl1 == seq && lessOrEqual(sndWl2, segAck))))
         {
             final int before = sndWnd;
-            sndWnd = segment.window() << sndShift;
+            sndWnd = segmentWindow(segment);
             sndWl1 = seq;
             sndWl2 = segAck;
             if (sndWnd > maxSndWnd)

@@ -34,6 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   nodelay on|off            keepalive on|off
  *   expect-state STATE        expect-event connected|peer-closed|closed|reset:REASON|none
  *   expect-readable N         expect-listen-pending N
+ *   expect-send-window BYTES  (SND.WND, scaled)
+ *   expect-negotiated KEY=VALUE...   mss=N (effective send MSS), snd-shift=N|off, rcv-shift=N|off, ts=on|off,
+ *                                    sack=on|off
  * </pre>
  * Data written is {@link PayloadPattern} continuing the stack's stream; data read is checked against the peer's.
  */
@@ -58,7 +61,15 @@ final class ScriptedStack implements ScriptTarget, AutoCloseable
     private long written;
     private long read;
 
+    /** The stack's ISN unless a test asks for another: scripts that write absolute numbers rely on it. */
+    static final int INITIAL_SEQUENCE_NUMBER = 0x1000_0000;
+
     ScriptedStack(final TcpConfig config)
+    {
+        this(config, INITIAL_SEQUENCE_NUMBER);
+    }
+
+    ScriptedStack(final TcpConfig config, final int initialSequenceNumber)
     {
         nic = EmulatedNic.builder("scripted", STACK_MAC).rings(64, 64).buffers(512).strict(true).build();
         nic.device().attachWire((buffer, offset, length) ->
@@ -70,7 +81,8 @@ final class ScriptedStack implements ScriptTarget, AutoCloseable
         nic.start();
         stack = new Ipv4Stack("scripted", StackConfig.of(STACK_IP + "/24"), nic.driver(), clock).start();
         tcp = TcpLayer.install(stack, config, clock);
-        tcp.initialSequenceNumbers((localAddress, localPort, remoteAddress, remotePort, now) -> 0x1000_0000);
+        tcp.initialSequenceNumbers((localAddress, localPort, remoteAddress, remotePort, now) ->
+            initialSequenceNumber);
         // ARP: the peer asks for us, which also teaches us its address (RFC 826 merge); our reply is discarded
         inject(arpRequestFromPeer());
         transmitted.clear();
@@ -132,6 +144,7 @@ final class ScriptedStack implements ScriptTarget, AutoCloseable
             {
                 connection = listener.accept(handler);
                 assertTrue(connection != null, "accept: no connection waiting; events " + events);
+                events.remove("acceptable"); // the listener's announcement, answered
             }
             case "connect" -> connection = tcp.connect(args.isEmpty() ? STACK_PORT : Integer.parseInt(args.get(0)),
                 io.ringstack.ip.wire.Ipv4Address.parse(PEER_IP), PEER_PORT, handler);
@@ -182,9 +195,35 @@ final class ScriptedStack implements ScriptTarget, AutoCloseable
             }
             case "expect-readable" -> assertEquals(Integer.parseInt(args.get(0)), connection.readable(), "readable");
             case "expect-listen-pending" -> assertEquals(Integer.parseInt(args.get(0)), listener.pending(), "pending");
+            case "expect-send-window" -> assertEquals(Integer.parseInt(args.get(0)), connection.sendWindow(),
+                "SND.WND");
+            case "expect-negotiated" -> args.forEach(this::expectNegotiated);
             default -> throw new IllegalArgumentException("unknown action " + action + " " + args);
         }
         run();
+    }
+
+    private void expectNegotiated(final String pair)
+    {
+        final int eq = pair.indexOf('=');
+        if (eq < 0)
+        {
+            throw new IllegalArgumentException("expect-negotiated takes KEY=VALUE, not " + pair);
+        }
+        final String key = pair.substring(0, eq);
+        final String value = pair.substring(eq + 1);
+        final String actual = switch (key)
+        {
+            case "mss" -> Integer.toString(connection.effectiveSendMss());
+            case "snd-shift" -> connection.windowScalingOn() ? Integer.toString(connection.sendWindowShift()) : "off";
+            case "rcv-shift" ->
+                connection.windowScalingOn() ? Integer.toString(connection.receiveWindowShift()) : "off";
+            case "ts" -> connection.timestampsOn() ? "on" : "off";
+            case "sack" -> connection.sackPermitted() ? "on" : "off";
+            default -> throw new IllegalArgumentException("expect-negotiated: unknown key " + key +
+                " (mss, snd-shift, rcv-shift, ts, sack)");
+        };
+        assertEquals(value, actual, "negotiated " + key);
     }
 
     private final TcpHandler handler = new TcpHandler()

@@ -37,10 +37,35 @@ class ScriptedTcpTest
         }
     }
 
+    /** The peer's ISN for the wrapped run: its sequence numbers cross 2^32 after 256 bytes. */
+    static final long WRAPPING_PEER_ISN = 0xFFFF_FF00L;
+    /** The stack's ISN for the wrapped run: its sequence numbers cross 2^32 after 128 bytes. */
+    static final int WRAPPING_STACK_ISN = 0xFFFF_FF80;
+
+    /**
+     * Every script again with both sequence spaces about to wrap (RFC 9293 §3.4: arithmetic modulo 2^32), unchanged:
+     * relative numbers move with the ISNs. A script that writes the stack's absolute numbers says
+     * {@code // config: fixed-isn} and keeps the stack's usual ISN.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scripts")
+    void scriptWithWrappingSequenceNumbers(final String name) throws IOException
+    {
+        final String text = Files.readString(Path.of("src/test/resources/scripts", name));
+        final int isn = text.lines().anyMatch(l -> l.trim().equals("// config: fixed-isn")) ?
+            ScriptedStack.INITIAL_SEQUENCE_NUMBER : WRAPPING_STACK_ISN;
+        try (ScriptedStack target = new ScriptedStack(configFor(text), isn))
+        {
+            new ScriptRunner(ScriptedStack.scriptConfig().toBuilder().peerIsn(WRAPPING_PEER_ISN).build())
+                .run(Script.parse(name, text), target);
+        }
+    }
+
     /**
      * Config lines: {@code // config: nodelay}, {@code // config: no-timestamps}, {@code no-wscale}, {@code no-sack},
      * {@code msl-ms N}, {@code keepalive-ms IDLE INTERVAL PROBES}, {@code rto-ms INITIAL MIN MAX},
-     * {@code receive-buffer BYTES BUFFERS}, {@code delack-ms N}.
+     * {@code receive-buffer BYTES BUFFERS}, {@code delack-ms N}, {@code fixed-isn} (the script writes the stack's
+     * absolute sequence numbers: see {@link #scriptWithWrappingSequenceNumbers}).
      */
     static TcpConfig configFor(final String text)
     {
@@ -65,6 +90,7 @@ class ScriptedTcpTest
                     Long.parseLong(w[3]) * 1_000_000L);
                 case "receive-buffer" -> config.withReceiveBuffer(Integer.parseInt(w[1]), Integer.parseInt(w[2]));
                 case "delack-ms" -> config.withDelayedAck(Long.parseLong(w[1]) * 1_000_000L);
+                case "fixed-isn" -> config;
                 default -> throw new IllegalArgumentException("unknown config " + line);
             };
         }
