@@ -1,0 +1,508 @@
+package io.ringstack.socket;
+
+import io.ringstack.ip.stack.Ipv4Stack;
+import io.ringstack.ip.stack.StackConfig;
+import io.ringstack.ip.wire.Ipv4Address;
+import io.ringstack.nic.e1000.MacAddress;
+import io.ringstack.nic.emulated.EmulatedNic;
+import io.ringstack.nic.linux.DevicePort;
+import io.ringstack.nic.linux.PacketSocket;
+import io.ringstack.nic.linux.PacketSocketPort;
+import io.ringstack.nic.linux.TapDevice;
+import io.ringstack.nic.linux.TapPort;
+import io.ringstack.nic.wire.InMemoryWire;
+import io.ringstack.tcp.TcpCloseReason;
+import io.ringstack.tcp.TcpConfig;
+import io.ringstack.tcp.TcpLayer;
+import org.agrona.concurrent.SystemNanoClock;
+import org.jctools.queues.MpscArrayQueue;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One ringstack host: an emulated 82540EM on a wire (an in-memory wire to another NetStack, a TAP device, or an
+ * AF_PACKET socket on a Linux interface), its IPv4 stack and TCP, and the one thread that owns them all.
+ * <p>
+ * Other threads reach the stack through JCTools queues: {@link #execute} and {@link #submit} run code on the stack
+ * thread (the event-loop API: {@link #tcp()} and {@link #ipv4()} from there), and the blocking sockets
+ * ({@link #listen}, {@link #connect}) hand their bytes over in bounded rings, waking the stack thread with the
+ * driver's doorbell. {@link #close()} stops the thread and releases the NIC's memory, the port's descriptors and
+ * the TAP device.
+ */
+public final class NetStack implements AutoCloseable
+{
+    private static final long IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** While TCP has connections, the idle sleep is short enough for its timers (delayed ACK 40 ms). */
+    private static final long IDLE_SLEEP_WITH_CONNECTIONS_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    private final String name;
+    private final EmulatedNic nic;
+    private final Ipv4Stack stack;
+    private final TcpLayer tcp;
+    private final DevicePort port;
+    private final int ringBytes;
+    private final MpscArrayQueue<Runnable> commands = new MpscArrayQueue<>(4096);
+    private final MpscArrayQueue<SocketBridge> scheduled = new MpscArrayQueue<>(65536);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private InMemoryWire wire;
+
+    private NetStack(final Builder builder, final DevicePort port, final EmulatedNic nic)
+    {
+        this.name = builder.name;
+        this.nic = nic;
+        this.port = port;
+        this.ringBytes = builder.socketRingBytes;
+        StackConfig config = StackConfig.of(builder.cidr).withMtu(builder.mtu);
+        if (builder.gateway != 0)
+        {
+            config = config.withGateway(builder.gateway);
+        }
+        this.stack = new Ipv4Stack(name, config, nic.driver(), SystemNanoClock.INSTANCE);
+        this.tcp = TcpLayer.install(stack, builder.tcpConfig, SystemNanoClock.INSTANCE);
+        this.thread = new Thread(this::run, "ringstack-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    public static Builder builder(final String name)
+    {
+        return new Builder(name);
+    }
+
+    /** Two hosts joined by an in-memory wire, both started, each on its own thread. */
+    public static Pair inMemoryPair(final Builder a, final Builder b)
+    {
+        final EmulatedNic nicA = a.newNic();
+        final EmulatedNic nicB;
+        try
+        {
+            nicB = b.newNic();
+        }
+        catch (final RuntimeException ex)
+        {
+            nicA.close();
+            throw ex;
+        }
+        final InMemoryWire wire = InMemoryWire.connect(nicA.device(), nicB.device());
+        nicA.start(); // link up: the wire is attached; the driver reads the MAC the stack uses
+        nicB.start();
+        final NetStack first = new NetStack(a, null, nicA);
+        final NetStack second = new NetStack(b, null, nicB);
+        first.wire = wire;
+        first.start();
+        second.start();
+        return new Pair(first, second);
+    }
+
+    /** Two in-memory hosts, closed together. */
+    public record Pair(NetStack a, NetStack b) implements AutoCloseable
+    {
+        @Override
+        public void close()
+        {
+            a.close();
+            b.close();
+        }
+    }
+
+    private NetStack start()
+    {
+        if (port instanceof TapPort tap)
+        {
+            tap.start();
+        }
+        else if (port instanceof PacketSocketPort packet)
+        {
+            packet.start();
+        }
+        thread.start();
+        return this;
+    }
+
+    // ---------------------------------------------------------------- the stack thread
+
+    private void run()
+    {
+        stack.start();
+        int idle = 0;
+        while (running)
+        {
+            int work = stack.doWork();
+            Runnable command;
+            while ((command = commands.poll()) != null)
+            {
+                command.run();
+                work++;
+            }
+            SocketBridge bridge;
+            while ((bridge = scheduled.poll()) != null)
+            {
+                bridge.scheduled.set(false);
+                work += bridge.service();
+            }
+            stack.flush();
+            if (work > 0)
+            {
+                idle = 0;
+            }
+            else if (++idle < 100)
+            {
+                Thread.onSpinWait();
+            }
+            else if (commands.isEmpty() && scheduled.isEmpty())
+            {
+                nic.driver().awaitWork(tcp.connectionCount() > 0 ? IDLE_SLEEP_WITH_CONNECTIONS_NANOS : IDLE_SLEEP_NANOS);
+            }
+        }
+        Runnable command;
+        while ((command = commands.poll()) != null)
+        {
+            command.run();
+        }
+        stack.close(); // closes TCP too: open connections are aborted and their buffers released
+    }
+
+    /** Whether the caller is this stack's thread (the only one that may touch {@link #tcp()} and {@link #ipv4()}). */
+    public boolean onStackThread()
+    {
+        return Thread.currentThread() == thread;
+    }
+
+    /** The TCP layer, for the event-loop API: on the stack thread only (from {@link #execute} or a callback). */
+    public TcpLayer tcp()
+    {
+        checkStackThread("tcp()");
+        return tcp;
+    }
+
+    /** The IPv4 stack (UDP, ICMP, counters): on the stack thread only. */
+    public Ipv4Stack ipv4()
+    {
+        checkStackThread("ipv4()");
+        return stack;
+    }
+
+    private void checkStackThread(final String what)
+    {
+        if (!onStackThread())
+        {
+            throw new IllegalStateException(what + " belongs to the stack thread of " + name + ": call it from " +
+                "execute(...) or submit(...), or from a callback");
+        }
+    }
+
+    /** Runs {@code command} on the stack thread, soon. */
+    public void execute(final Runnable command)
+    {
+        if (!running)
+        {
+            throw new IllegalStateException("NetStack " + name + " is closed");
+        }
+        while (!commands.offer(command))
+        {
+            Thread.yield();
+        }
+        nic.driver().wakeup();
+    }
+
+    /** Runs {@code task} on the stack thread; the future completes with its result. */
+    public <T> CompletableFuture<T> submit(final Callable<T> task)
+    {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        execute(() ->
+        {
+            try
+            {
+                result.complete(task.call());
+            }
+            catch (final Throwable t)
+            {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
+    }
+
+    void schedule(final SocketBridge bridge)
+    {
+        if (bridge.scheduled.compareAndSet(false, true))
+        {
+            while (!scheduled.offer(bridge))
+            {
+                Thread.yield();
+            }
+            nic.driver().wakeup();
+        }
+    }
+
+    SocketBridge newBridge()
+    {
+        return new SocketBridge(this, ringBytes);
+    }
+
+    // ---------------------------------------------------------------- blocking API
+
+    /** Listens on {@code port} with TCP's accept queue of {@code backlog} connections. */
+    public TcpServerSocket listen(final int port, final int backlog) throws IOException
+    {
+        final TcpServerSocket server = new TcpServerSocket(this, port, backlog);
+        try
+        {
+            server.listener = submit(() -> tcp.listen(port, backlog, listener -> server.pullAccepted()))
+                .get(10, TimeUnit.SECONDS);
+        }
+        catch (final Exception ex)
+        {
+            throw new IOException("cannot listen on port " + port + ": " + causeOf(ex).getMessage(), causeOf(ex));
+        }
+        return server;
+    }
+
+    /**
+     * Connects to {@code address}:{@code port}, waiting at most {@code timeout}.
+     *
+     * @throws ConnectException       refused (RST), unreachable, or the SYN retransmissions timed out.
+     * @throws SocketTimeoutException no answer within {@code timeout} (the attempt is aborted).
+     */
+    public TcpSocket connect(final String address, final int port, final long timeout, final TimeUnit unit)
+        throws IOException
+    {
+        final int remote = Ipv4Address.parse(address);
+        final SocketBridge bridge = newBridge();
+        bridge.connector = Thread.currentThread();
+        try
+        {
+            bridge.connection = submit(() -> tcp.connect(remote, port, bridge)).get(10, TimeUnit.SECONDS);
+        }
+        catch (final Exception ex)
+        {
+            throw new IOException("cannot connect to " + address + ":" + port + ": " + causeOf(ex).getMessage(),
+                causeOf(ex));
+        }
+        final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (!bridge.connected)
+        {
+            final TcpCloseReason reason = bridge.reset;
+            if (reason != null)
+            {
+                throw new ConnectException("Connection " + (reason == TcpCloseReason.REFUSED ? "refused" :
+                    "failed (" + reason + ")") + ": " + address + ":" + port);
+            }
+            final long left = deadline - System.nanoTime();
+            if (left <= 0)
+            {
+                bridge.abortRequested = true;
+                schedule(bridge);
+                throw new SocketTimeoutException("Connect timed out after " + unit.toMillis(timeout) + " ms: " +
+                    address + ":" + port);
+            }
+            LockSupport.parkNanos(this, left);
+        }
+        bridge.connector = null;
+        return new TcpSocket(bridge, remote, port);
+    }
+
+    private static Throwable causeOf(final Exception ex)
+    {
+        return ex instanceof java.util.concurrent.ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
+    }
+
+    // ---------------------------------------------------------------- close
+
+    public String name()
+    {
+        return name;
+    }
+
+    public long macAddress()
+    {
+        return nic.driver().macAddress();
+    }
+
+    /** Buffers still held after {@link #close()} (0 unless something leaked). */
+    public int outstandingBuffers()
+    {
+        return nic.pool().outstanding();
+    }
+
+    /** Stops the stack thread (open connections are aborted), then frees the port, the TAP device and the NIC. */
+    @Override
+    public void close()
+    {
+        if (!running)
+        {
+            return;
+        }
+        running = false;
+        nic.driver().wakeup();
+        if (thread.isAlive())
+        {
+            try
+            {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!thread.isAlive() && thread.getState() == Thread.State.NEW)
+        {
+            stack.close();
+        }
+        if (port != null)
+        {
+            port.close();
+        }
+        if (wire != null)
+        {
+            wire.close();
+        }
+        nic.close();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "NetStack{" + name + ", " + MacAddress.toString(nic.driver().macAddress()) + "}";
+    }
+
+    /** How to build a NetStack. */
+    public static final class Builder
+    {
+        private final String name;
+        private long mac = 0x0252_5300_0000L;
+        private String cidr;
+        private int gateway;
+        private int mtu = StackConfig.ETHERNET_MTU;
+        private int buffers = 4096;
+        private int socketRingBytes = 64 * 1024;
+        private TcpConfig tcpConfig = TcpConfig.defaults();
+        private String tapName;
+        private String tapLinuxCidr;
+        private String packetInterface;
+
+        private Builder(final String name)
+        {
+            this.name = name;
+        }
+
+        public Builder mac(final long address)
+        {
+            this.mac = address;
+            return this;
+        }
+
+        /** Our IPv4 address and prefix, e.g. {@code 10.0.0.1/24} (required). */
+        public Builder address(final String addressAndPrefix)
+        {
+            StackConfig.of(addressAndPrefix); // refuses a bad CIDR now, with its own message
+            this.cidr = addressAndPrefix;
+            return this;
+        }
+
+        public Builder gateway(final String address)
+        {
+            this.gateway = Ipv4Address.parse(address);
+            return this;
+        }
+
+        public Builder mtu(final int bytes)
+        {
+            this.mtu = bytes;
+            return this;
+        }
+
+        public Builder buffers(final int count)
+        {
+            this.buffers = count;
+            return this;
+        }
+
+        /** Bytes each blocking socket buffers each way between the application and the stack (a power of two). */
+        public Builder socketRingBytes(final int bytes)
+        {
+            this.socketRingBytes = bytes;
+            return this;
+        }
+
+        public Builder tcp(final TcpConfig config)
+        {
+            this.tcpConfig = config;
+            return this;
+        }
+
+        /**
+         * The wire is a new TAP device {@code name}; with {@code linuxCidr} (e.g. {@code 10.0.0.2/24}) Linux's side
+         * gets that address and is brought up (needs CAP_NET_ADMIN).
+         */
+        public Builder tap(final String tapName, final String linuxCidr)
+        {
+            this.tapName = tapName;
+            this.tapLinuxCidr = linuxCidr;
+            return this;
+        }
+
+        /** The wire is an AF_PACKET socket on Linux interface {@code name} (needs CAP_NET_RAW). */
+        public Builder afPacket(final String interfaceName)
+        {
+            this.packetInterface = interfaceName;
+            return this;
+        }
+
+        /** Builds and starts the host on the TAP or AF_PACKET wire chosen (use inMemoryPair for in-memory). */
+        public NetStack start()
+        {
+            if (tapName == null && packetInterface == null)
+            {
+                throw new IllegalStateException("choose a wire: tap(...) or afPacket(...), or build two with " +
+                    "NetStack.inMemoryPair(a, b)");
+            }
+            final EmulatedNic nic = newNic();
+            DevicePort opened = null;
+            try
+            {
+                if (tapName != null)
+                {
+                    opened = TapPort.attach(TapDevice.open(tapName), nic.device());
+                    if (tapLinuxCidr != null)
+                    {
+                        LinuxInterface.configure(tapName, tapLinuxCidr);
+                    }
+                }
+                else
+                {
+                    opened = PacketSocketPort.attach(PacketSocket.open(packetInterface), nic.device());
+                }
+                nic.start();
+                return new NetStack(this, opened, nic).start();
+            }
+            catch (final RuntimeException ex)
+            {
+                if (opened != null)
+                {
+                    opened.close();
+                }
+                nic.close();
+                throw ex;
+            }
+        }
+
+        private EmulatedNic newNic()
+        {
+            if (cidr == null)
+            {
+                throw new IllegalStateException("NetStack " + name + " needs an address: address(\"10.0.0.1/24\")");
+            }
+            final int bufferSize = mtu > 1500 ? 16384 : 2048;
+            return EmulatedNic.builder(name, mac).bufferSize(bufferSize).buffers(buffers).rings(512, 512)
+                .strict(false).build();
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.ringstack.socket;
+
+import io.ringstack.ip.wire.Ipv4Address;
+import io.ringstack.tcp.TcpCloseReason;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A connected TCP socket for any thread, in the manner of {@link java.net.Socket}: an {@link InputStream} and an
+ * {@link OutputStream} over ringstack's TCP, a read timeout, half-close ({@link #shutdownOutput()}), close and
+ * abort. One thread reads and one thread writes at a time. Bytes cross to the stack thread through bounded rings:
+ * a reader that falls behind fills its ring, the stack stops taking data from TCP, and TCP's window closes.
+ */
+public final class TcpSocket implements AutoCloseable
+{
+    private final SocketBridge bridge;
+    private final String description;
+    private final Input input = new Input();
+    private final Output output = new Output();
+    private volatile long readTimeoutNanos;
+    private volatile boolean closed;
+
+    TcpSocket(final SocketBridge bridge, final int remoteAddress, final int remotePort)
+    {
+        this.bridge = bridge;
+        this.description = "TcpSocket{" + Ipv4Address.toString(remoteAddress) + ":" + remotePort + "}";
+    }
+
+    public InputStream getInputStream()
+    {
+        return input;
+    }
+
+    public OutputStream getOutputStream()
+    {
+        return output;
+    }
+
+    /** How long a read waits for data before {@link SocketTimeoutException}; 0 waits for ever (the default). */
+    public void setReadTimeout(final long timeout, final TimeUnit unit)
+    {
+        if (timeout < 0)
+        {
+            throw new IllegalArgumentException("a read timeout cannot be negative: " + timeout);
+        }
+        this.readTimeoutNanos = unit.toNanos(timeout);
+    }
+
+    /** Sends FIN after the bytes written so far; reading goes on (half-close). */
+    public void shutdownOutput()
+    {
+        bridge.shutdownRequested = true;
+        bridge.schedule();
+    }
+
+    /** Sends what was written, then FIN, and frees the connection; reads and writes fail from now on. */
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            bridge.closeRequested = true;
+            bridge.schedule();
+        }
+    }
+
+    /** Resets the connection at once (RST), dropping unsent bytes, like SO_LINGER 0 then close. */
+    public void abort()
+    {
+        closed = true;
+        bridge.abortRequested = true;
+        bridge.schedule();
+    }
+
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    @Override
+    public String toString()
+    {
+        return description;
+    }
+
+    private void checkUsable(final String what) throws IOException
+    {
+        if (closed)
+        {
+            throw new SocketException("cannot " + what + ": the socket is closed");
+        }
+        final TcpCloseReason reason = bridge.reset;
+        if (reason != null)
+        {
+            throw new SocketException(reason == TcpCloseReason.RESET ? "Connection reset" :
+                "connection ended: " + reason);
+        }
+    }
+
+    private final class Input extends InputStream
+    {
+        @Override
+        public int read() throws IOException
+        {
+            final byte[] one = new byte[1];
+            return read(one, 0, 1) == 1 ? one[0] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(final byte[] destination, final int offset, final int length) throws IOException
+        {
+            java.util.Objects.checkFromIndexSize(offset, length, destination.length);
+            if (length == 0)
+            {
+                return 0;
+            }
+            final ByteRing ring = bridge.inbound;
+            final long timeout = readTimeoutNanos;
+            final long deadline = System.nanoTime() + timeout;
+            while (true)
+            {
+                checkUsable("read");
+                final int available = ring.readableContiguous();
+                if (available > 0)
+                {
+                    final int n = Math.min(available, length);
+                    ring.buffer().getBytes(ring.readOffset(), destination, offset, n);
+                    ring.consumed(n);
+                    bridge.schedule(); // room again: the stack thread may take more from TCP
+                    return n;
+                }
+                if (bridge.endOfStream && ring.readable() == 0)
+                {
+                    return -1;
+                }
+                bridge.reader = Thread.currentThread();
+                if (ring.readable() == 0 && !bridge.endOfStream && bridge.reset == null && !closed)
+                {
+                    if (timeout == 0)
+                    {
+                        LockSupport.park(this);
+                    }
+                    else
+                    {
+                        final long left = deadline - System.nanoTime();
+                        if (left <= 0)
+                        {
+                            bridge.reader = null;
+                            throw new SocketTimeoutException("Read timed out after " +
+                                TimeUnit.NANOSECONDS.toMillis(timeout) + " ms on " + description);
+                        }
+                        LockSupport.parkNanos(this, left);
+                    }
+                }
+                bridge.reader = null;
+            }
+        }
+
+        @Override
+        public int available()
+        {
+            return bridge.inbound.readable();
+        }
+
+        @Override
+        public void close()
+        {
+            TcpSocket.this.close();
+        }
+    }
+
+    private final class Output extends OutputStream
+    {
+        @Override
+        public void write(final int b) throws IOException
+        {
+            write(new byte[] {(byte)b}, 0, 1);
+        }
+
+        @Override
+        public void write(final byte[] source, final int offset, final int length) throws IOException
+        {
+            java.util.Objects.checkFromIndexSize(offset, length, source.length);
+            if (bridge.shutdownRequested)
+            {
+                throw new SocketException("cannot write after shutdownOutput() on " + description);
+            }
+            final ByteRing ring = bridge.outbound;
+            int done = 0;
+            while (done < length)
+            {
+                checkUsable("write");
+                final int room = ring.writableContiguous();
+                if (room > 0)
+                {
+                    final int n = Math.min(room, length - done);
+                    ring.buffer().putBytes(ring.writeOffset(), source, offset + done, n);
+                    ring.produced(n);
+                    done += n;
+                    continue;
+                }
+                bridge.schedule();
+                bridge.writer = Thread.currentThread();
+                if (ring.writableContiguous() == 0 && bridge.reset == null && !closed)
+                {
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+                }
+                bridge.writer = null;
+            }
+            bridge.schedule();
+        }
+
+        @Override
+        public void close()
+        {
+            TcpSocket.this.close();
+        }
+    }
+}
