@@ -67,5 +67,14 @@ public enum TcpDrop
     /** The connection already holds its limit of receive buffers. */
     RECEIVE_BUFFERS_FULL,
     /** Entirely duplicate data (already received or already queued out of order). */
-    DUPLICATE_DATA
+    DUPLICATE_DATA,
+    /**
+     * LISTEN: an ACK while SYN cookies are in use that returns no valid cookie (forged, or older than two
+     * minutes); answered with a reset like any ACK in LISTEN (RFC 9293 §3.10.7.2, RFC 4987 §3.6).
+     */
+    SYN_COOKIE_INVALID,
+    /** LISTEN: the layer holds its limit of connections (TcpConfig.maxConnections); the SYN or cookie is dropped. */
+    CONNECTION_LIMIT,
+    /** The out-of-order queues of all connections hold their share of the pool (TcpConfig.outOfOrderPoolPercent). */
+    OUT_OF_ORDER_MEMORY_FULL
 }
