@@ -1,19 +1,19 @@
 package io.ringstack.tcp;
 
-import io.ringstack.tcp.wire.TcpOptions;
-
 /**
  * SYN cookies (RFC 4987 §3.6): when a listener's SYN queue is full, the state of a half-open connection is
  * folded into the initial sequence number of our SYN,ACK, and rebuilt from the acknowledgment number of the ACK
  * that completes the handshake, so that a SYN flood costs no memory. The encoding is Linux's
- * (net/ipv4/syncookies.c), keyed with SipHash-2-4 under the layer's secret:
+ * (net/ipv4/syncookies.c), keyed with SipHash-2-4 under the layer's secret, except that the client's ISN enters
+ * the second hash too (Linux only adds it, so an ACK whose SEG.SEQ is 1 to 3 off still passes, with another MSS
+ * index, and would start the receive sequence in the wrong place):
  * <pre>
- *   cookie = H(4-tuple) + client ISN + (counter &lt;&lt; 24) + ((H(4-tuple, counter) + MSS index) mod 2^24)
+ *   cookie = H(4-tuple) + client ISN + (counter &lt;&lt; 24) + ((H(4-tuple, counter, client ISN) + MSS index) mod 2^24)
  *
  *    0                   1                   2                   3
  *    0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *   |    counter    |   H(4-tuple, counter) + MSS index (24 bits)   |   after subtracting
+ *   |    counter    |  H(4-tuple, counter, ISN) + MSS index (24 b)  |   after subtracting
  *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+   H(4-tuple) + client ISN
  * </pre>
  * The counter moves once a minute; a cookie is valid while the counter is at most {@link #MAX_AGE} - 1 ahead of
@@ -25,7 +25,7 @@ import io.ringstack.tcp.wire.TcpOptions;
  * fit in 32 bits; when the SYN carried timestamps they ride in the low 6 bits of our TSval, which the peer echoes
  * in every TSecr (Linux's cookie_init_timestamp):
  * <pre>
- *   TSval bits 0-3: the peer's window scale shift (15 = none)   bit 4: SACK-Permitted   bit 5: 0 (Linux: ECN)
+ *   TSval bits 0-3: the peer's window scale shift (0..14; 15 = none)   bit 4: SACK-Permitted   bit 5: 0 (Linux: ECN)
  * </pre>
  * A SYN without timestamps gets a SYN,ACK with the MSS option only. Nothing here allocates.
  */
@@ -44,7 +44,7 @@ final class SynCookies
     private static final int COOKIE_BITS = 24;
     private static final int COOKIE_MASK = (1 << COOKIE_BITS) - 1;
     private static final long DOMAIN_TUPLE = 0x3143_4e59L;   // "YNC1": H(4-tuple)
-    private static final long DOMAIN_COUNTER = 0x3243_4e59L; // "YNC2": H(4-tuple, counter)
+    private static final long DOMAIN_COUNTER = 0x3243_4e59L; // "YNC2": H(4-tuple, counter, client ISN)
     private static final int TS_WINDOW_SCALE_MASK = 0xF;
     private static final int TS_SACK = 0x10;
     private static final int TS_RESERVED = 0x20;
@@ -87,7 +87,8 @@ final class SynCookies
     {
         final long count = counter(nowNanos);
         return tupleHash(localAddress, localPort, remoteAddress, remotePort) + clientIsn + ((int)count << COOKIE_BITS) +
-            ((counterHash(localAddress, localPort, remoteAddress, remotePort, count) + mssIndex) & COOKIE_MASK);
+            ((counterHash(localAddress, localPort, remoteAddress, remotePort, count, clientIsn) + mssIndex) &
+            COOKIE_MASK);
     }
 
     /**
@@ -105,8 +106,8 @@ final class SynCookies
         {
             return false;
         }
-        final int data =
-            (c - counterHash(localAddress, localPort, remoteAddress, remotePort, count - age)) & COOKIE_MASK;
+        final int data = (c - counterHash(localAddress, localPort, remoteAddress, remotePort, count - age,
+            clientIsn)) & COOKIE_MASK;
         if (data >= MSS_TABLE.length)
         {
             return false;
@@ -143,7 +144,7 @@ final class SynCookies
      * Decodes the options from the TSecr of the handshake's ACK into {@link #windowScale()} and
      * {@link #sackPermitted()}.
      *
-     * @return false when the bits are not ones we send (a shift above 14, the reserved bit).
+     * @return false when the bits are not ones we send (the reserved bit).
      */
     boolean decodeTimestampOptions(final int timestampEchoReply)
     {
@@ -152,11 +153,7 @@ final class SynCookies
         {
             return false;
         }
-        final int shift = options & TS_WINDOW_SCALE_MASK;
-        if (shift != TS_WINDOW_SCALE_MASK && shift > TcpOptions.MAX_WINDOW_SCALE)
-        {
-            return false;
-        }
+        final int shift = options & TS_WINDOW_SCALE_MASK; // 0..14 as sent (RFC 7323 §2.3), 15: none
         windowScale = shift == TS_WINDOW_SCALE_MASK ? NO_WINDOW_SCALE : shift;
         sackPermitted = (options & TS_SACK) != 0;
         return true;
@@ -179,10 +176,11 @@ final class SynCookies
     }
 
     private int counterHash(
-        final int localAddress, final int localPort, final int remoteAddress, final int remotePort, final long count)
+        final int localAddress, final int localPort, final int remoteAddress, final int remotePort, final long count,
+        final int clientIsn)
     {
         return (int)hash.hash(addresses(localAddress, remoteAddress), ports(localPort, remotePort, DOMAIN_COUNTER),
-            count);
+            (count & 0xFFFF_FFFFL) | (long)clientIsn << 32);
     }
 
     private static long addresses(final int localAddress, final int remoteAddress)
