@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** RFC 5961 §7 throttling: each interval's budget lies in [⌈N/2⌉, ⌈N/2⌉ + N), about N on average, and varies. */
+/** RFC 5961 §7 throttling: each interval's budget lies in [⌈N/2⌉, ⌈N/2⌉ + N), about N on average; it varies. */
 class ChallengeAckLimiterTest
 {
     private static final long SECOND = 1_000_000_000L;

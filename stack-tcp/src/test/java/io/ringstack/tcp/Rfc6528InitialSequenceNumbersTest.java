@@ -103,10 +103,10 @@ class Rfc6528InitialSequenceNumbersTest
     }
 
     /**
-     * ISNs of 20,000 tuples (remote ports counting up from 10.0.0.1, then remote addresses counting up) at one
-     * instant: no more repeats than a random function has; every bit set about half the time; the differences between neighbours spread evenly
-     * (chi-square over 16 classes of their top 4 bits) and nearly all distinct; no serial correlation; flipping any
-     * one input bit changes about half the output bits.
+     * ISNs of 20,000 tuples (remote ports counting up from 10.0.0.1, then remote addresses counting up) at one instant:
+     * no more repeats than a random function has; every bit set about half the time; the differences between neighbours
+     * spread evenly (chi-square over 16 classes of their top 4 bits) and nearly all distinct; no serial correlation;
+     * flipping any one input bit changes about half the output bits.
      */
     private static List<String> unpredictabilityProblems(final InitialSequenceNumbers isn)
     {
