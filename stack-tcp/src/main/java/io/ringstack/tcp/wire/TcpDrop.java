@@ -28,7 +28,7 @@ public enum TcpDrop
     LISTEN_ACK,
     /** LISTEN: neither SYN, ACK nor RST (RFC 9293 §3.10.7.2 "fourth other text or control"). */
     LISTEN_NO_SYN,
-    /** LISTEN: the SYN queue is full. */
+    /** LISTEN: the accept queue is full, or the SYN queue is and SYN cookies are off (RFC 4987 §3.6). */
     SYN_QUEUE_FULL,
     /** SYN-RECEIVED: the handshake completed but the listener's accept queue is full (the ACK is ignored). */
     ACCEPT_QUEUE_FULL,
