@@ -30,7 +30,8 @@ final class Forge
         final int window, final int tsVal, final int tsEcr, final int payload)
     {
         final int tcp = 14 + 20;
-        final int optionsLength = tsVal == NO_TIMESTAMPS ? 0 : TcpOptions.writeTimestamps(frame, tcp + 20, tsVal, tsEcr);
+        final int optionsLength =
+            tsVal == NO_TIMESTAMPS ? 0 : TcpOptions.writeTimestamps(frame, tcp + 20, tsVal, tsEcr);
         return finish(sourcePort, destinationPort, seq, ack, flags, window, optionsLength, payload);
     }
 

@@ -1,5 +1,6 @@
 package io.ringstack.tcp;
 
+import io.ringstack.ip.wire.Ipv4Address;
 import io.ringstack.nic.wire.FaultPlan;
 import io.ringstack.tcp.wire.TcpDrop;
 import io.ringstack.tcp.wire.TcpHeader;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -316,7 +318,7 @@ class SynCookieTest
             final Forge forge = new Forge();
             Forge.resolveArp(pair);
             // one half-open connection from a host that never answers fills the SYN queue
-            forge.source = io.ringstack.ip.wire.Ipv4Address.parse("10.0.0.9");
+            forge.source = Ipv4Address.parse("10.0.0.9");
             forge.toB(pair, forge.syn(999, 80, 77, 1460, 1));
             forge.source = TcpPair.IP_A;
             pair.settle();
@@ -336,19 +338,29 @@ class SynCookieTest
             {
                 flood.run(); // warm up: code compiled, tables at their working size
             }
-            final long before = threads.getCurrentThreadAllocatedBytes();
-            final long cookiesBefore = pair.tcpB.events().get(TcpEvent.SYN_COOKIES_SENT);
-            for (int i = 0; i < 10_000; i++)
+            // as TcpZeroAllocationTest: up to three windows, the first may still see the JIT settle
+            final long[] windows = new long[3];
+            long allocated = -1;
+            for (int w = 0; w < windows.length && allocated != 0; w++)
             {
-                flood.run();
+                final long cookiesBefore = pair.tcpB.events().get(TcpEvent.SYN_COOKIES_SENT);
+                final long invalidBefore = pair.tcpB.drops().get(TcpDrop.SYN_COOKIE_INVALID);
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 10_000; i++)
+                {
+                    flood.run();
+                }
+                allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                windows[w] = allocated;
+                assertEquals(10_000, pair.tcpB.events().get(TcpEvent.SYN_COOKIES_SENT) - cookiesBefore,
+                    pair.tcpB.countersSnapshot().toString());
+                assertEquals(10_000, pair.tcpB.drops().get(TcpDrop.SYN_COOKIE_INVALID) - invalidBefore);
             }
-            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            assertEquals(10_000, pair.tcpB.events().get(TcpEvent.SYN_COOKIES_SENT) - cookiesBefore,
-                pair.tcpB.countersSnapshot().toString());
-            assertEquals(30_000, pair.tcpB.drops().get(TcpDrop.SYN_COOKIE_INVALID));
+            System.out.println("bytes allocated per window of 10,000 cookie SYN,ACKs and 10,000 refused ACKs: " +
+                Arrays.toString(windows));
             assertEquals(0, pair.tcpB.events().get(TcpEvent.SYN_COOKIES_ACCEPTED));
             assertEquals(1, pair.tcpB.connectionCount(), "a flood leaves no state behind");
-            assertEquals(0, allocated, "bytes allocated by 10,000 cookie SYN,ACKs and 10,000 refused ACKs");
+            assertEquals(0, allocated, "bytes allocated per window: " + Arrays.toString(windows));
         }
     }
 }
