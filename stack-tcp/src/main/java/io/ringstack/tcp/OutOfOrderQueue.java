@@ -7,7 +7,8 @@ import io.ringstack.tcp.wire.SequenceNumber;
  * Segments that arrived ahead of RCV.NXT, kept in their RX buffers and sorted by sequence number until the gap
  * before them fills (RFC 9293 §3.10.7.4 "seventh": segments with higher beginning sequence numbers may be held).
  * Entries may overlap; {@link TcpConnection} trims them as it moves them to the receive queue. A FIN that came
- * with a held segment is remembered with it. Bounded; sorted insertion into primitive arrays.
+ * with a held segment is remembered with it. Bounded; sorted insertion into primitive arrays. The buffers held
+ * count against a {@link BufferBudget} shared with the other connections of the layer.
  */
 final class OutOfOrderQueue
 {
@@ -16,11 +17,13 @@ final class OutOfOrderQueue
     private final int[] offset;
     private final int[] length;
     private final boolean[] fin;
+    private final BufferBudget budget;
     private int size;
     private int bytes;
 
-    OutOfOrderQueue(final int capacity)
+    OutOfOrderQueue(final int capacity, final BufferBudget budget)
     {
+        this.budget = budget;
         handle = new int[capacity];
         sequence = new int[capacity];
         offset = new int[capacity];
@@ -100,6 +103,10 @@ final class OutOfOrderQueue
         length[at] = len;
         fin[at] = withFin;
         size++;
+        if (bufferHandle != PacketBufferPool.NO_BUFFER)
+        {
+            budget.take();
+        }
         bytes += len;
         return true;
     }
@@ -122,6 +129,7 @@ final class OutOfOrderQueue
         if (handle[i] != PacketBufferPool.NO_BUFFER)
         {
             pool.release(handle[i]);
+            budget.give();
         }
     }
 
@@ -154,6 +162,10 @@ final class OutOfOrderQueue
     void removeFirst()
     {
         bytes -= length[0];
+        if (handle[0] != PacketBufferPool.NO_BUFFER)
+        {
+            budget.give();
+        }
         for (int i = 1; i < size; i++)
         {
             move(i, i - 1);

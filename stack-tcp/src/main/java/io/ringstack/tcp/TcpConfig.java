@@ -24,7 +24,16 @@ package io.ringstack.tcp;
  * @param keepaliveIntervalNanos time between unanswered keepalive probes
  * @param keepaliveProbes unanswered probes before the connection is given up
  * @param noDelay disable Nagle's algorithm for new connections (RFC 9293 §3.7.4)
- * @param synBacklog connections in SYN-RECEIVED one listener may hold
+ * @param synBacklog connections in SYN-RECEIVED one listener may hold (its SYN queue)
+ * @param maxConnections connections the layer holds at once, in every state from SYN-SENT to TIME-WAIT: beyond
+ *                       it a SYN is dropped ({@code TcpDrop.CONNECTION_LIMIT}) and {@code connect} refused
+ * @param challengeAckLimit challenge ACKs (RFC 5961 §3.2, §4.2, §5.2) the layer sends per interval, on average
+ *                          ({@link ChallengeAckLimiter}); {@link Integer#MAX_VALUE} does not throttle
+ * @param challengeAckIntervalNanos the interval of {@code challengeAckLimit} (RFC 5961 §7: both tunable)
+ * @param synCookies answer SYNs with SYN cookies when a listener's SYN queue is full (RFC 4987 §3.6), instead of
+ *                   dropping them
+ * @param outOfOrderPoolPercent the share of the packet pool (in percent) that the out-of-order queues of all
+ *                              connections may hold together
  */
 public record TcpConfig(
     int receiveBufferBytes,
@@ -47,7 +56,12 @@ public record TcpConfig(
     long keepaliveIntervalNanos,
     int keepaliveProbes,
     boolean noDelay,
-    int synBacklog)
+    int synBacklog,
+    int maxConnections,
+    int challengeAckLimit,
+    long challengeAckIntervalNanos,
+    boolean synCookies,
+    int outOfOrderPoolPercent)
 {
     private static final long MILLIS = 1_000_000L;
     private static final long SECONDS = 1_000_000_000L;
@@ -88,18 +102,35 @@ public record TcpConfig(
         {
             throw new IllegalArgumentException("keepalive idle time, interval and probe count must be positive");
         }
+        if (maxConnections < 1)
+        {
+            throw new IllegalArgumentException("the connection limit must be at least 1, not " + maxConnections);
+        }
+        if (challengeAckLimit < 1 || challengeAckIntervalNanos <= 0)
+        {
+            throw new IllegalArgumentException("challenge ACK limit " + challengeAckLimit + " per " +
+                challengeAckIntervalNanos + " ns: both must be positive (Integer.MAX_VALUE turns throttling off)");
+        }
+        if (outOfOrderPoolPercent < 1 || outOfOrderPoolPercent > 100)
+        {
+            throw new IllegalArgumentException("the out-of-order share of the pool is 1..100 %, not " +
+                outOfOrderPoolPercent);
+        }
     }
 
     /**
      * RFC defaults: RTO 1 s initial and minimum, 60 s maximum (RFC 6298); delayed ACK 40 ms; MSL 30 s (TIME-WAIT
      * 60 s, as Linux); keepalive after 2 h idle, 9 probes 75 s apart (RFC 1122 §4.2.3.6); 256 KiB windows with
-     * scaling, timestamps and SACK-Permitted offered.
+     * scaling, timestamps and SACK-Permitted offered. Hardening: 16,384 connections; challenge ACKs 1000 per second
+     * on average (Linux's tcp_challenge_ack_limit before 6.0; RFC 5961 §7's example is 10 per 5 s); SYN cookies
+     * when a SYN queue overflows (Linux's tcp_syncookies = 1); out-of-order queues together at most a quarter of
+     * the pool.
      */
     public static TcpConfig defaults()
     {
-        return new TcpConfig(256 * 1024, 256, 256 * 1024, 256, 64, true, true, true,
-            SECONDS, SECONDS, 60 * SECONDS, 40 * MILLIS, 30 * SECONDS, 60 * SECONDS, 15, 6,
-            2 * 3600 * SECONDS, 75 * SECONDS, 9, false, 128);
+        return new TcpConfig(256 * 1024, 256, 256 * 1024, 256, 64, true, true, true, SECONDS, SECONDS, 60 * SECONDS,
+            40 * MILLIS, 30 * SECONDS, 60 * SECONDS, 15, 6, 2 * 3600 * SECONDS, 75 * SECONDS, 9, false, 128, 16_384,
+            1000, SECONDS, true, 25);
     }
 
     /** TIME-WAIT's length: 2 MSL. */
@@ -113,7 +144,8 @@ public record TcpConfig(
         return new TcpConfig(bytes, buffers, sendBufferBytes, maxSendBuffers, maxOutOfOrderSegments, windowScaling,
             timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos,
             finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos, keepaliveIntervalNanos,
-            keepaliveProbes, noDelay, synBacklog);
+            keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit, challengeAckIntervalNanos,
+            synCookies, outOfOrderPoolPercent);
     }
 
     public TcpConfig withSendBuffer(final int bytes, final int buffers)
@@ -121,7 +153,8 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, bytes, buffers, maxOutOfOrderSegments,
             windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos,
             mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit,
+            challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
     }
 
     public TcpConfig withOutOfOrderSegments(final int segments)
@@ -129,7 +162,8 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers, segments,
             windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos,
             mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit,
+            challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
     }
 
     public TcpConfig withWindowScaling(final boolean on)
@@ -137,7 +171,8 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, on, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections,
+            challengeAckLimit, challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
     }
 
     public TcpConfig withTimestamps(final boolean on)
@@ -145,7 +180,8 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, on, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections,
+            challengeAckLimit, challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
     }
 
     public TcpConfig withSackPermitted(final boolean on)
@@ -153,7 +189,8 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, on, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections,
+            challengeAckLimit, challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
     }
 
     public TcpConfig withRto(final long initialNanos, final long minNanos, final long maxNanos)
@@ -161,7 +198,8 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialNanos, minNanos, maxNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections,
+            challengeAckLimit, challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
     }
 
     public TcpConfig withDelayedAck(final long nanos)
@@ -169,7 +207,8 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             nanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit,
+            challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
     }
 
     public TcpConfig withMsl(final long nanos)
@@ -177,7 +216,8 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, nanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit,
+            challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
     }
 
     public TcpConfig withFinWait2Timeout(final long nanos)
@@ -185,7 +225,8 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, nanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit,
+            challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
     }
 
     public TcpConfig withRetransmissions(final int data, final int syn)
@@ -193,7 +234,8 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, data, syn, keepaliveIdleNanos, keepaliveIntervalNanos,
-            keepaliveProbes, noDelay, synBacklog);
+            keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit, challengeAckIntervalNanos,
+            synCookies, outOfOrderPoolPercent);
     }
 
     public TcpConfig withKeepalive(final long idleNanos, final long intervalNanos, final int probes)
@@ -201,7 +243,8 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, idleNanos,
-            intervalNanos, probes, noDelay, synBacklog);
+            intervalNanos, probes, noDelay, synBacklog, maxConnections, challengeAckLimit, challengeAckIntervalNanos,
+            synCookies, outOfOrderPoolPercent);
     }
 
     public TcpConfig withNoDelay(final boolean on)
@@ -209,7 +252,8 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, on, synBacklog);
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, on, synBacklog, maxConnections,
+            challengeAckLimit, challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
     }
 
     public TcpConfig withSynBacklog(final int connections)
@@ -217,6 +261,44 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, connections);
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, connections, maxConnections,
+            challengeAckLimit, challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
+    }
+
+    public TcpConfig withMaxConnections(final int connections)
+    {
+        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
+            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
+            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, connections,
+            challengeAckLimit, challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
+    }
+
+    /** At most {@code limit} challenge ACKs per {@code intervalNanos} on average (RFC 5961 §7). */
+    public TcpConfig withChallengeAckLimit(final int limit, final long intervalNanos)
+    {
+        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
+            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
+            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections, limit,
+            intervalNanos, synCookies, outOfOrderPoolPercent);
+    }
+
+    public TcpConfig withSynCookies(final boolean on)
+    {
+        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
+            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
+            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections,
+            challengeAckLimit, challengeAckIntervalNanos, on, outOfOrderPoolPercent);
+    }
+
+    public TcpConfig withOutOfOrderPoolPercent(final int percent)
+    {
+        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
+            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
+            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections,
+            challengeAckLimit, challengeAckIntervalNanos, synCookies, percent);
     }
 }

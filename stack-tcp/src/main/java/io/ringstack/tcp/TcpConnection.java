@@ -198,7 +198,7 @@ public final class TcpConnection
         this.rtt = new RttEstimator(config.initialRtoNanos(), config.minRtoNanos(), config.maxRtoNanos());
         this.send = new SendQueue(config.maxSendBuffers());
         this.received = new ReceiveQueue(config.maxReceiveBuffers());
-        this.outOfOrder = new OutOfOrderQueue(Math.max(1, config.maxOutOfOrderSegments()));
+        this.outOfOrder = new OutOfOrderQueue(Math.max(1, config.maxOutOfOrderSegments()), layer.outOfOrderBuffers());
         this.noDelay = config.noDelay();
     }
 
@@ -253,6 +253,52 @@ public final class TcpConnection
         sendSyn(true, now);
         retransmitDeadline = now + rtt.rto();
         armTimer();
+    }
+
+    /**
+     * RFC 4987 §3.6: the ACK that returns a valid SYN cookie ({@link SynCookieHandshake}) creates the connection
+     * in ESTABLISHED: the SYN as the cookie kept it ({@code synOptions}) is negotiated as in {@link #openPassive},
+     * our SYN counts as acknowledged, and the connection joins the accept queue; then the ACK itself is processed
+     * like any segment (its window, text, FIN).
+     *
+     * @return true if the connection kept {@code handle} (the ACK carried data).
+     */
+    boolean openFromCookie(
+        final TcpListener from, final TcpOptions synOptions, final TcpHeader ack, final TcpOptions ackOptions,
+        final int handle, final long now)
+    {
+        listener = from;
+        passiveOpen = true;
+        irs = ack.sequenceNumber() - 1;
+        rcvNxt = irs + 1;
+        iss = ack.acknowledgmentNumber() - 1;
+        sndUna = iss + 1;
+        sndNxt = sndUna;
+        sndMax = sndUna;
+        sendEnd = sndUna;
+        tsOffset = timestampOffset(iss); // the clock the cookie's TSval came from: later TSvals never go below it
+        lastReceivedNanos = now;
+        timedAtNanos = now;
+        negotiate(synOptions, true);
+        rcvEdge = rcvNxt + Math.min(receiveSpace(), 0xFFFF); // the cookie's SYN,ACK offered this (unscaled) window
+        lastAckSent = rcvNxt;
+        sndWl1 = irs; // the ACK's window is taken below (SND.WL1 < SEG.SEQ)
+        sndWl2 = sndUna;
+        from.onSynReceived(); // enterEstablished moves it from the SYN queue to the accept queue
+        enterEstablished(now);
+        return onSegment(ack, ackOptions, handle, now);
+    }
+
+    /** The TSval offset of a connection whose ISS is {@code iss}. */
+    static int timestampOffset(final int iss)
+    {
+        return iss * 31;
+    }
+
+    /** The TSval that a connection opened with ISS {@code iss} (see {@link #openFromCookie}) sends at {@code now}. */
+    static int timestampFor(final int iss, final long now)
+    {
+        return (int)(now / 1_000_000L) + timestampOffset(iss);
     }
 
     /**
@@ -696,10 +742,13 @@ public final class TcpConnection
         return (segment.flags() & TcpHeader.SYN) != 0 ? segment.window() : segment.window() << sndShift;
     }
 
+    /** RFC 5961 §3.2, §4.2, §5.2: answer with an ACK, as far as the layer's throttle allows (§7). */
     private void challengeAck()
     {
-        layer.events().increment(TcpEvent.CHALLENGE_ACKS);
-        ackNow = true;
+        if (layer.allowChallengeAck())
+        {
+            ackNow = true;
+        }
     }
 
     /**
@@ -713,8 +762,9 @@ public final class TcpConnection
         // RFC 9293 (RFC 5961 §5.2): acceptable if SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT
         if (greaterThan(segAck, sndMax) || lessThan(segAck, sndUna - Math.max(maxSndWnd, 1)))
         {
+            // RFC 5961 §5.2: "MUST be discarded and an ACK sent back" (a challenge ACK, throttled per §7)
             layer.drops().increment(TcpDrop.ACK_UNACCEPTABLE);
-            ackNow = true;
+            challengeAck();
             return false;
         }
         if (greaterThan(segAck, sndUna))
@@ -980,6 +1030,11 @@ public final class TcpConnection
         if (outOfOrder.covers(start, length, fin))
         {
             layer.drops().increment(TcpDrop.DUPLICATE_DATA);
+            return false;
+        }
+        if (layer.outOfOrderBuffers().exhausted())
+        {
+            layer.drops().increment(TcpDrop.OUT_OF_ORDER_MEMORY_FULL); // every connection's together (TcpConfig)
             return false;
         }
         if (config.maxOutOfOrderSegments() == 0 || !outOfOrder.insert(pool, handle, start, offset, length, fin))
@@ -1978,6 +2033,10 @@ public final class TcpConnection
         if (written < length)
         {
             writeBlocked = true;
+            if (send.isFull() || sendBytes >= config.sendBufferBytes())
+            {
+                layer.events().increment(TcpEvent.SEND_BUFFER_FULL);
+            }
         }
         if (written > 0)
         {
@@ -2010,6 +2069,10 @@ public final class TcpConnection
         }
         if (!isWritableState() || send.isFull() || sendBytes >= config.sendBufferBytes())
         {
+            if (isWritableState())
+            {
+                layer.events().increment(TcpEvent.SEND_BUFFER_FULL);
+            }
             writeBlocked = true;
             return false;
         }

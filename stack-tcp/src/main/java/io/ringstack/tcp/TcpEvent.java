@@ -46,5 +46,15 @@ public enum TcpEvent
     RTT_SAMPLES,
     ICMP_ERRORS_RECEIVED,
     /** An application callback threw: counted, the connection carries on ({@link TcpLayer#lastHandlerException}). */
-    HANDLER_EXCEPTIONS
+    HANDLER_EXCEPTIONS,
+    /** A challenge ACK was due but the layer's budget for the interval was spent (RFC 5961 §7). */
+    CHALLENGE_ACKS_SUPPRESSED,
+    /** A SYN found its listener's SYN queue full and was answered with a SYN cookie (RFC 4987 §3.6). */
+    SYN_COOKIES_SENT,
+    /** An ACK returned a valid SYN cookie: a connection was created from it. */
+    SYN_COOKIES_ACCEPTED,
+    /** {@code connect} was refused: the layer holds {@link TcpConfig#maxConnections()} connections. */
+    CONNECT_REFUSED_LIMIT,
+    /** A write or claim stopped at the connection's send buffer limit (bytes or buffers, {@link TcpConfig}). */
+    SEND_BUFFER_FULL
 }

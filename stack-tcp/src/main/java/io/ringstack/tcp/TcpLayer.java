@@ -19,6 +19,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.NanoClock;
 
 import java.nio.ByteOrder;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -35,6 +36,12 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * One thread (the stack's) uses a layer and its connections. Receive processing allocates nothing and never
  * throws on bad input: each dropped segment is counted by {@link TcpDrop} reason.
+ * <p>
+ * Hardening (issue 7): ISNs per RFC 6528 ({@link Rfc6528InitialSequenceNumbers}) and SYN cookies
+ * ({@link SynCookieHandshake}) keyed with one 128-bit SipHash key drawn from a {@link SecureRandom} at start;
+ * challenge ACKs throttled per layer ({@link ChallengeAckLimiter}); limits on connections, SYN queues, the
+ * out-of-order queues' share of the pool ({@link BufferBudget}) and each connection's buffers, each counted when
+ * hit.
  */
 public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.TimerHandler, AutoCloseable
 {
@@ -61,6 +68,9 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
     private final ReasonCounters<TcpDrop> drops = new ReasonCounters<>(TcpDrop.class);
     private final ReasonCounters<TcpEvent> events = new ReasonCounters<>(TcpEvent.class);
     private final List<TcpConnection> lingering = new ArrayList<>();
+    private final SynCookieHandshake synCookies;
+    private final ChallengeAckLimiter challengeAcks;
+    private final BufferBudget outOfOrderBuffers;
     private InitialSequenceNumbers initialSequenceNumbers;
     private TcpConnection[] expired = new TcpConnection[64];
     private int expiredCount;
@@ -86,8 +96,17 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
         this.localAddress = output.localAddress();
         this.now = clock.nanoTime();
         this.wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, now, TICK_NANOS, TICKS_PER_WHEEL);
-        final SplittableRandom random = new SplittableRandom(System.nanoTime() ^ localAddress);
-        this.initialSequenceNumbers = InitialSequenceNumbers.clock(random.nextInt());
+        // RFC 6528 §3 and RFC 4987 §3.6: one secret key for ISNs and SYN cookies, from a CSPRNG
+        final SecureRandom secure = new SecureRandom();
+        final long k0 = secure.nextLong();
+        final long k1 = secure.nextLong();
+        final SplittableRandom random = new SplittableRandom(secure.nextLong());
+        this.initialSequenceNumbers = new Rfc6528InitialSequenceNumbers(k0, k1);
+        this.synCookies = new SynCookieHandshake(this, k0, k1);
+        this.challengeAcks =
+            new ChallengeAckLimiter(config.challengeAckLimit(), config.challengeAckIntervalNanos(), random.split());
+        this.outOfOrderBuffers =
+            new BufferBudget(Math.max(1, (int)((long)pool.capacity() * config.outOfOrderPoolPercent() / 100)));
         this.nextEphemeral = EPHEMERAL_FIRST + random.nextInt(EPHEMERAL_LAST - EPHEMERAL_FIRST + 1);
         final int minimum = output.headroom(pool) + Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MAX_HEADER_LENGTH + 64;
         if (pool.bufferSize() < minimum)
@@ -105,7 +124,10 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
         return layer;
     }
 
-    /** Replaces the ISN generator (RFC 9293 §3.4.1; issue 7 plugs in RFC 6528). */
+    /**
+     * Replaces the ISN generator (RFC 9293 §3.4.1; the default is {@link Rfc6528InitialSequenceNumbers} under the
+     * layer's secret key). SYN cookies do not use it: their ISN is the cookie.
+     */
     public void initialSequenceNumbers(final InitialSequenceNumbers generator)
     {
         this.initialSequenceNumbers = generator;
@@ -182,6 +204,12 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
             throw new IllegalStateException("a connection " + localPort + " -> " +
                 Ipv4Address.toString(remoteAddress) + ":" + remotePort + " exists (perhaps in TIME-WAIT): " +
                 "use another local port");
+        }
+        if (connections.size() >= config.maxConnections())
+        {
+            events.increment(TcpEvent.CONNECT_REFUSED_LIMIT);
+            throw new IllegalStateException("the TCP layer holds its limit of " + config.maxConnections() +
+                " connections (TIME-WAIT included): close some, or raise TcpConfig.maxConnections");
         }
         now = clock.nanoTime();
         final TcpConnection connection =
@@ -312,8 +340,7 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
         final TcpListener listener = listeners.get(destinationPort);
         if (listener != null)
         {
-            listen(listener, source, sourcePort, reopen, reopenAfter, nowNanos);
-            return false;
+            return listen(listener, handle, source, sourcePort, reopen, reopenAfter, nowNanos);
         }
         // RFC 9293 §3.10.7.1: CLOSED — a reset answers anything but a reset
         if (seg.isRst())
@@ -360,9 +387,13 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
         return false;
     }
 
-    /** RFC 9293 §3.10.7.2: LISTEN. */
-    private void listen(
-        final TcpListener listener, final int source, final int sourcePort, final boolean reopen,
+    /**
+     * RFC 9293 §3.10.7.2: LISTEN.
+     *
+     * @return true if a connection made from a SYN cookie kept {@code handle} (the ACK carried data).
+     */
+    private boolean listen(
+        final TcpListener listener, final int handle, final int source, final int sourcePort, final boolean reopen,
         final int reopenAfter, final long nowNanos)
     {
         final TcpHeader seg = segment;
@@ -371,29 +402,55 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
         if ((flags & TcpHeader.RST) != 0)
         {
             drops.increment(TcpDrop.LISTEN_RESET);
-            return;
+            return false;
         }
-        // second check for an ACK: <SEQ=SEG.ACK><CTL=RST>
+        // second check for an ACK: <SEQ=SEG.ACK><CTL=RST>, unless it returns one of our SYN cookies
         if ((flags & TcpHeader.ACK) != 0)
         {
+            if ((flags & TcpHeader.SYN) == 0 && listener.synCookiesRecent(nowNanos))
+            {
+                return openFromSynCookie(listener, handle, source, sourcePort, nowNanos);
+            }
             drops.increment(TcpDrop.LISTEN_ACK);
             sendReset(source, listener.port(), sourcePort, seg.acknowledgmentNumber(), 0, false);
-            return;
+            return false;
         }
         // third check for a SYN
         if ((flags & TcpHeader.SYN) == 0)
         {
             drops.increment(TcpDrop.LISTEN_NO_SYN);
-            return;
+            return false;
         }
-        if (!listener.canHoldSyn())
+        if (listener.acceptQueueFull())
         {
-            drops.increment(TcpDrop.SYN_QUEUE_FULL);
-            return;
+            drops.increment(TcpDrop.SYN_QUEUE_FULL); // nobody takes connections: not even a cookie helps (as Linux)
+            return false;
+        }
+        if (connections.size() >= config.maxConnections())
+        {
+            drops.increment(TcpDrop.CONNECTION_LIMIT);
+            return false;
         }
         if (seg.payloadLength() > 0)
         {
             drops.increment(TcpDrop.SYN_DATA_IGNORED); // not acknowledged: the peer sends it again
+        }
+        if (listener.synQueueFull())
+        {
+            // RFC 4987 §3.6: answer without keeping state
+            if (config.synCookies())
+            {
+                if (synCookies.answer(seg, options, source, listener.port(), nowNanos))
+                {
+                    events.increment(TcpEvent.SYN_COOKIES_SENT);
+                    listener.onSynCookieSent(nowNanos);
+                }
+            }
+            else
+            {
+                drops.increment(TcpDrop.SYN_QUEUE_FULL);
+            }
+            return false;
         }
         final int port = listener.port();
         final long key = key(source, sourcePort, port);
@@ -406,6 +463,43 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
         connections.put(key, connection);
         events.increment(TcpEvent.PASSIVE_OPENS);
         connection.openPassive(listener, seg, options, iss, nowNanos);
+        return false;
+    }
+
+    /**
+     * RFC 4987 §3.6: an ACK in LISTEN while SYN cookies are in use. A valid cookie creates the connection in
+     * ESTABLISHED and puts it in the accept queue (within its limit and the connection limit); an invalid one is
+     * counted and answered with a reset like any ACK in LISTEN (RFC 9293 §3.10.7.2).
+     *
+     * @return true if the new connection kept {@code handle}.
+     */
+    private boolean openFromSynCookie(
+        final TcpListener listener, final int handle, final int source, final int sourcePort, final long nowNanos)
+    {
+        final TcpHeader seg = segment;
+        final int port = listener.port();
+        if (!synCookies.validate(seg, options, source, port, nowNanos))
+        {
+            drops.increment(TcpDrop.SYN_COOKIE_INVALID);
+            sendReset(source, port, sourcePort, seg.acknowledgmentNumber(), 0, false);
+            return false;
+        }
+        if (listener.acceptQueueFull())
+        {
+            drops.increment(TcpDrop.ACCEPT_QUEUE_FULL); // the peer's next segment returns the cookie again
+            return false;
+        }
+        if (connections.size() >= config.maxConnections())
+        {
+            drops.increment(TcpDrop.CONNECTION_LIMIT);
+            return false;
+        }
+        final long key = key(source, sourcePort, port);
+        final TcpConnection connection = new TcpConnection(this, key, localAddress, port, source, sourcePort);
+        connections.put(key, connection);
+        events.increment(TcpEvent.SYN_COOKIES_ACCEPTED);
+        events.increment(TcpEvent.PASSIVE_OPENS);
+        return connection.openFromCookie(listener, synCookies.synOptions(), seg, options, handle, nowNanos);
     }
 
     @Override
@@ -603,6 +697,27 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
         return lastHandlerException;
     }
 
+    /**
+     * RFC 5961 §7: whether a challenge ACK may go out now ({@link ChallengeAckLimiter}); counted either way
+     * ({@link TcpEvent#CHALLENGE_ACKS}, {@link TcpEvent#CHALLENGE_ACKS_SUPPRESSED}).
+     */
+    boolean allowChallengeAck()
+    {
+        if (challengeAcks.tryAcquire(now))
+        {
+            events.increment(TcpEvent.CHALLENGE_ACKS);
+            return true;
+        }
+        events.increment(TcpEvent.CHALLENGE_ACKS_SUPPRESSED);
+        return false;
+    }
+
+    /** The pool buffers all connections' out-of-order queues hold, against their share of the pool. */
+    BufferBudget outOfOrderBuffers()
+    {
+        return outOfOrderBuffers;
+    }
+
     // ================================================================ views
 
     TcpConfig config()
@@ -630,6 +745,18 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
     public ReasonCounters<TcpEvent> events()
     {
         return events;
+    }
+
+    /** Receive buffers the out-of-order queues of all connections hold now. */
+    public int outOfOrderBuffersHeld()
+    {
+        return outOfOrderBuffers.held();
+    }
+
+    /** The most the out-of-order queues may hold together: {@link TcpConfig#outOfOrderPoolPercent()} of the pool. */
+    public int outOfOrderBuffersLimit()
+    {
+        return outOfOrderBuffers.limit();
     }
 
     /** Every non-zero counter as {@code tcp.name = value} (allocates: for tools and tests). */

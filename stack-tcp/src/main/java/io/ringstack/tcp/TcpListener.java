@@ -4,7 +4,9 @@ package io.ringstack.tcp;
  * A passive OPEN on one port (RFC 9293 §3.10.1): the LISTEN state. SYNs create connections in SYN-RECEIVED (at
  * most {@link TcpConfig#synBacklog()} at once: the SYN queue); those that complete the handshake wait in the
  * accept queue (at most {@code backlog}) until the application takes them with {@link #accept(TcpHandler)}.
- * Used only on the stack thread.
+ * When the SYN queue is full (and the accept queue is not), SYNs are answered with SYN cookies
+ * ({@link TcpConfig#synCookies()}, RFC 4987 §3.6), and for two minutes after the last one an ACK that finds no
+ * connection is checked for a cookie. Used only on the stack thread.
  */
 public final class TcpListener
 {
@@ -18,6 +20,8 @@ public final class TcpListener
     private int synReceived;
     private boolean open = true;
     private long accepted;
+    private long synCookiesSent;
+    private long lastSynCookieNanos;
 
     TcpListener(final TcpLayer layer, final int port, final int backlog, final int synBacklog,
         final TcpListenHandler handler)
@@ -56,6 +60,12 @@ public final class TcpListener
         return accepted;
     }
 
+    /** SYNs answered with a SYN cookie because the SYN queue was full. */
+    public long synCookiesSent()
+    {
+        return synCookiesSent;
+    }
+
     /**
      * Takes the oldest connection from the accept queue and gives it {@code connectionHandler}; data that arrived
      * before is readable at once (and announced with {@link TcpHandler#onData} on the next duty cycle).
@@ -84,14 +94,26 @@ public final class TcpListener
         return null;
     }
 
-    boolean canHoldSyn()
-    {
-        return open && synReceived < synBacklog && acceptSize < acceptQueue.length;
-    }
-
     boolean acceptQueueFull()
     {
         return acceptSize == acceptQueue.length;
+    }
+
+    boolean synQueueFull()
+    {
+        return synReceived >= synBacklog;
+    }
+
+    void onSynCookieSent(final long now)
+    {
+        synCookiesSent++;
+        lastSynCookieNanos = now;
+    }
+
+    /** Whether cookies went out recently enough that an ACK may return one (Linux: tcp_synq_no_recent_overflow). */
+    boolean synCookiesRecent(final long now)
+    {
+        return synCookiesSent > 0 && now - lastSynCookieNanos <= SynCookies.LIFETIME_NANOS;
     }
 
     void onSynReceived()
@@ -165,6 +187,7 @@ public final class TcpListener
     @Override
     public String toString()
     {
-        return "TcpListener[port=" + port + ", pending=" + acceptSize + ", synReceived=" + synReceived + "]";
+        return "TcpListener[port=" + port + ", pending=" + acceptSize + ", synReceived=" + synReceived +
+            ", synCookiesSent=" + synCookiesSent + "]";
     }
 }

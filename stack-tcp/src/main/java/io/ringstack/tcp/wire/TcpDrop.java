@@ -28,7 +28,7 @@ public enum TcpDrop
     LISTEN_ACK,
     /** LISTEN: neither SYN, ACK nor RST (RFC 9293 §3.10.7.2 "fourth other text or control"). */
     LISTEN_NO_SYN,
-    /** LISTEN: the SYN queue is full. */
+    /** LISTEN: the accept queue is full, or the SYN queue is and SYN cookies are off (RFC 4987 §3.6). */
     SYN_QUEUE_FULL,
     /** SYN-RECEIVED: the handshake completed but the listener's accept queue is full (the ACK is ignored). */
     ACCEPT_QUEUE_FULL,
@@ -67,5 +67,14 @@ public enum TcpDrop
     /** The connection already holds its limit of receive buffers. */
     RECEIVE_BUFFERS_FULL,
     /** Entirely duplicate data (already received or already queued out of order). */
-    DUPLICATE_DATA
+    DUPLICATE_DATA,
+    /**
+     * LISTEN: an ACK while SYN cookies are in use that returns no valid cookie (forged, or older than two
+     * minutes); answered with a reset like any ACK in LISTEN (RFC 9293 §3.10.7.2, RFC 4987 §3.6).
+     */
+    SYN_COOKIE_INVALID,
+    /** LISTEN: the layer holds its limit of connections (TcpConfig.maxConnections); the SYN or cookie is dropped. */
+    CONNECTION_LIMIT,
+    /** The out-of-order queues of all connections hold their share of the pool (TcpConfig.outOfOrderPoolPercent). */
+    OUT_OF_ORDER_MEMORY_FULL
 }
