@@ -8,6 +8,7 @@ import java.util.List;
  * The {@code ringstack} command line (the launcher script at the repository root runs this class):
  * <pre>
  *   ringstack decode FILE [--limit N]    decode a pcap/pcapng capture, one line per frame, then a summary
+ *   ringstack echo [--inproc | --tap ...]  TCP echo server; in-process with a built-in client and a results table
  *   ringstack pci --ip A/P [...]         run the stack on a real 8254x NIC (root, no IOMMU, huge pages)
  *   ringstack help                       this text
  * </pre>
@@ -20,7 +21,7 @@ public final class RingstackCommand
     public static final int EXIT_USAGE = 2;
 
     /** The verbs, in the order the usage text lists them. Issue 8 adds http and echo here. */
-    private static final List<Subcommand> COMMANDS = List.of(new DecodeCommand(), new PciCommand());
+    private static final List<Subcommand> COMMANDS = List.of(new DecodeCommand(), new EchoCommand(), new PciCommand());
 
     private RingstackCommand()
     {

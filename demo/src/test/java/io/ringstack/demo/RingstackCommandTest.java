@@ -74,6 +74,27 @@ class RingstackCommandTest
     }
 
     @Test
+    void echoInProcessRunsTheBuiltInClientAndPrintsItsTable()
+    {
+        assertEquals(0, run("echo", "--inproc", "--connections", "3", "--messages", "300", "--size", "100"), err());
+        final List<String> lines = out();
+        assertTrue(lines.get(1).startsWith("connections    size       round trips"), String.join("\n", lines));
+        final String[] row = lines.get(2).trim().split("\\s+");
+        assertEquals("3", row[0]);
+        assertEquals("100", row[1]);
+        assertEquals("900", row[2], "every round trip made");
+        assertEquals("0", row[row.length - 1], "no errors");
+        assertTrue(lines.get(3).startsWith("echoed 90,000 bytes"), lines.get(3));
+    }
+
+    @Test
+    void echoRefusesATapWithoutAddresses()
+    {
+        assertEquals(2, run("echo", "--tap", "rs9"));
+        assertTrue(err().contains("--tap needs --ip A/P (ours) and --linux-ip A/P"), err());
+    }
+
+    @Test
     void limitStopsEarly()
     {
         final Path file = capture("zeek--icmp_dot1q.pcap");

@@ -1,0 +1,252 @@
+package io.ringstack.demo;
+
+import io.ringstack.socket.NetStack;
+import io.ringstack.socket.TcpSocket;
+import io.ringstack.tcp.TcpConnection;
+import io.ringstack.tcp.TcpHandler;
+import io.ringstack.tcp.TcpSlice;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code ringstack echo}: a TCP echo server on ringstack's event-loop API (it reads each segment as a slice of the
+ * RX buffer it arrived in and writes it back). With {@code --tap NAME --ip A/P --linux-ip A/P} (root) it serves
+ * Linux over a new TAP device and prints the command to try; otherwise ({@code --inproc}) it runs two hosts in this
+ * process and drives the server with a built-in client of blocking sockets, then prints a results table.
+ */
+final class EchoCommand implements Subcommand
+{
+    static final int PORT = 7;
+
+    @Override
+    public String name()
+    {
+        return "echo";
+    }
+
+    @Override
+    public String arguments()
+    {
+        return "[--inproc --connections N --messages N --size B | --tap NAME --ip A/P --linux-ip A/P --seconds N]";
+    }
+
+    @Override
+    public String summary()
+    {
+        return "TCP echo server (in-process with a built-in client, or over TAP)";
+    }
+
+    @Override
+    public int run(final List<String> arguments, final PrintStream out, final PrintStream err)
+    {
+        int connections = 4;
+        int messages = 20_000;
+        int size = 64;
+        int seconds = 0;
+        String tap = null;
+        String ip = null;
+        String linuxIp = null;
+        try
+        {
+            for (int i = 0; i < arguments.size(); i++)
+            {
+                final String option = arguments.get(i);
+                if (option.equals("--inproc"))
+                {
+                    continue;
+                }
+                if (i + 1 >= arguments.size())
+                {
+                    throw new IllegalArgumentException(option + " needs a value");
+                }
+                final String value = arguments.get(++i);
+                switch (option)
+                {
+                    case "--connections" -> connections = Integer.parseInt(value);
+                    case "--messages" -> messages = Integer.parseInt(value);
+                    case "--size" -> size = Integer.parseInt(value);
+                    case "--seconds" -> seconds = Integer.parseInt(value);
+                    case "--tap" -> tap = value;
+                    case "--ip" -> ip = value;
+                    case "--linux-ip" -> linuxIp = value;
+                    default -> throw new IllegalArgumentException("unknown option " + option);
+                }
+            }
+            if (connections < 1 || messages < 1 || size < 1 || size > 65536)
+            {
+                throw new IllegalArgumentException("--connections, --messages and --size (1..65536) must be positive");
+            }
+            if (tap != null && (ip == null || linuxIp == null))
+            {
+                throw new IllegalArgumentException("--tap needs --ip A/P (ours) and --linux-ip A/P (Linux's side)");
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("ringstack echo: " + ex.getMessage());
+            return RingstackCommand.EXIT_USAGE;
+        }
+        try
+        {
+            return tap != null ? serveTap(tap, ip, linuxIp, seconds, out) : inProcess(connections, messages, size, out);
+        }
+        catch (final IllegalStateException | InterruptedException ex)
+        {
+            err.println("ringstack echo: " + ex.getMessage());
+            return RingstackCommand.EXIT_FAILURE;
+        }
+    }
+
+    /** The echo server, on the stack thread of {@code host}: zero-copy reads, writes from the slice. */
+    static void serveEcho(final NetStack host, final AtomicLong echoedBytes) throws InterruptedException
+    {
+        final TcpSlice slice = new TcpSlice();
+        final TcpHandler echo = new TcpHandler()
+        {
+            @Override
+            public void onData(final TcpConnection c)
+            {
+                // read a segment only when the send buffer can take all of it back
+                while (c.writableBytes() >= 16384 && c.read(slice))
+                {
+                    c.write(slice.buffer(), slice.offset(), slice.length());
+                    echoedBytes.addAndGet(slice.length());
+                    slice.release();
+                }
+            }
+
+            @Override
+            public void onWritable(final TcpConnection c)
+            {
+                onData(c);
+            }
+
+            @Override
+            public void onPeerClosed(final TcpConnection c)
+            {
+                onData(c);
+                c.close();
+            }
+        };
+        host.submit(() -> host.tcp().listen(PORT, 1024, listener ->
+        {
+            while (listener.accept(echo) != null)
+            {
+                // accept all
+            }
+        })).join();
+    }
+
+    private static int inProcess(final int connections, final int messages, final int size, final PrintStream out)
+        throws InterruptedException
+    {
+        out.printf("ringstack echo: in-process pair (no TAP: run as root with --tap for Linux), 10.0.0.1 -> 10.0.0.2:%d%n",
+            PORT);
+        try (NetStack.Pair hosts = NetStack.inMemoryPair(
+            NetStack.builder("client").mac(0x5254_0000_0A01L).address("10.0.0.1/24"),
+            NetStack.builder("server").mac(0x5254_0000_0A02L).address("10.0.0.2/24")))
+        {
+            final AtomicLong echoed = new AtomicLong();
+            serveEcho(hosts.b(), echoed);
+            final long[][] latencies = new long[connections][messages];
+            final AtomicLong errors = new AtomicLong();
+            final CountDownLatch done = new CountDownLatch(connections);
+            final List<Thread> threads = new ArrayList<>();
+            final long start = System.nanoTime();
+            for (int c = 0; c < connections; c++)
+            {
+                final long[] mine = latencies[c];
+                final Thread thread = new Thread(() ->
+                {
+                    try (TcpSocket socket = hosts.a().connect("10.0.0.2", PORT, 5, TimeUnit.SECONDS))
+                    {
+                        socket.setReadTimeout(10, TimeUnit.SECONDS);
+                        final OutputStream output = socket.getOutputStream();
+                        final InputStream input = socket.getInputStream();
+                        final byte[] request = new byte[size];
+                        final byte[] response = new byte[size];
+                        for (int m = 0; m < messages; m++)
+                        {
+                            Arrays.fill(request, (byte)m);
+                            final long t = System.nanoTime();
+                            output.write(request);
+                            int got = 0;
+                            while (got < size)
+                            {
+                                final int n = input.read(response, got, size - got);
+                                if (n < 0)
+                                {
+                                    throw new IOException("the server closed early");
+                                }
+                                got += n;
+                            }
+                            mine[m] = System.nanoTime() - t;
+                            if (!Arrays.equals(request, response))
+                            {
+                                errors.incrementAndGet();
+                            }
+                        }
+                    }
+                    catch (final IOException ex)
+                    {
+                        errors.incrementAndGet();
+                        System.err.println("client: " + ex);
+                    }
+                    done.countDown();
+                }, "echo-client-" + c);
+                threads.add(thread);
+                thread.start();
+            }
+            done.await(300, TimeUnit.SECONDS);
+            final double seconds = (System.nanoTime() - start) / 1e9;
+            final long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).filter(v -> v > 0).sorted()
+                .toArray();
+            out.printf("%-14s %-10s %-14s %-14s %-10s %-10s %-10s %-8s%n", "connections", "size", "round trips",
+                "per second", "p50 us", "p99 us", "p99.9 us", "errors");
+            out.printf("%-14d %-10d %-14d %-14.0f %-10.1f %-10.1f %-10.1f %-8d%n", connections, size, all.length,
+                all.length / seconds, percentile(all, 0.5), percentile(all, 0.99), percentile(all, 0.999),
+                errors.get());
+            out.printf("echoed %,d bytes; blocking clients on their own threads, the server on the event loop%n",
+                echoed.get());
+            return errors.get() == 0 && all.length == (long)connections * messages ? RingstackCommand.EXIT_OK :
+                RingstackCommand.EXIT_FAILURE;
+        }
+    }
+
+    private static double percentile(final long[] sorted, final double p)
+    {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int)(sorted.length * p))] / 1e3;
+    }
+
+    private static int serveTap(final String tap, final String ip, final String linuxIp, final int seconds,
+        final PrintStream out) throws InterruptedException
+    {
+        try (NetStack host = NetStack.builder("echo").mac(0x0252_5300_0007L).address(ip).tap(tap, linuxIp).start())
+        {
+            final AtomicLong echoed = new AtomicLong();
+            serveEcho(host, echoed);
+            final String address = ip.substring(0, ip.indexOf('/'));
+            out.printf("ringstack echo: serving %s:%d on TAP %s (Linux's side %s)%n", address, PORT, tap, linuxIp);
+            out.printf("try:  echo hello | nc -N %s %d%n", address, PORT);
+            if (seconds > 0)
+            {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+            }
+            else
+            {
+                Thread.currentThread().join();
+            }
+            out.printf("echoed %,d bytes%n", echoed.get());
+        }
+        return RingstackCommand.EXIT_OK;
+    }
+}
