@@ -48,7 +48,7 @@ public final class NetStack implements AutoCloseable
     private final DevicePort port;
     private final int ringBytes;
     private final MpscArrayQueue<Runnable> commands = new MpscArrayQueue<>(4096);
-    private final MpscArrayQueue<SocketBridge> scheduled = new MpscArrayQueue<>(65536);
+    private final MpscArrayQueue<StackWork> scheduled = new MpscArrayQueue<>(65536);
     private final Thread thread;
     private volatile boolean running = true;
     private InMemoryWire wire;
@@ -140,11 +140,11 @@ public final class NetStack implements AutoCloseable
                 command.run();
                 work++;
             }
-            SocketBridge bridge;
-            while ((bridge = scheduled.poll()) != null)
+            StackWork scheduledWork;
+            while ((scheduledWork = scheduled.poll()) != null)
             {
-                bridge.scheduled.set(false);
-                work += bridge.service();
+                scheduledWork.scheduled.set(false);
+                work += scheduledWork.service();
             }
             stack.flush();
             if (work > 0)
@@ -229,11 +229,11 @@ public final class NetStack implements AutoCloseable
         return result;
     }
 
-    void schedule(final SocketBridge bridge)
+    void schedule(final StackWork work)
     {
-        if (bridge.scheduled.compareAndSet(false, true))
+        if (work.scheduled.compareAndSet(false, true))
         {
-            while (!scheduled.offer(bridge))
+            while (!scheduled.offer(work))
             {
                 Thread.yield();
             }
@@ -311,6 +311,25 @@ public final class NetStack implements AutoCloseable
     private static Throwable causeOf(final Exception ex)
     {
         return ex instanceof java.util.concurrent.ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
+    }
+
+    /** Opens a blocking UDP socket on {@code port} (0: an ephemeral port), with {@code ringBytes} each way. */
+    public UdpSocket openUdp(final int port) throws IOException
+    {
+        final UdpSocket socket = new UdpSocket(this, ringBytes);
+        try
+        {
+            submit(() ->
+            {
+                socket.bind(stack.openUdp(port));
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        }
+        catch (final Exception ex)
+        {
+            throw new IOException("cannot open UDP port " + port + ": " + causeOf(ex).getMessage(), causeOf(ex));
+        }
+        return socket;
     }
 
     // ---------------------------------------------------------------- close

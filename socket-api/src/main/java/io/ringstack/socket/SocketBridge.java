@@ -4,7 +4,6 @@ import io.ringstack.tcp.TcpCloseReason;
 import io.ringstack.tcp.TcpConnection;
 import io.ringstack.tcp.TcpHandler;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,11 +13,10 @@ import java.util.concurrent.locks.LockSupport;
  * in {@link #service()}, when TCP calls back or when the application scheduled the bridge; the application side
  * parks on the rings and is unparked by the stack thread.
  */
-final class SocketBridge implements TcpHandler
+final class SocketBridge extends StackWork implements TcpHandler
 {
     final ByteRing inbound;
     final ByteRing outbound;
-    final AtomicBoolean scheduled = new AtomicBoolean();
     private final NetStack owner;
     volatile TcpConnection connection;
     volatile boolean connected;
@@ -50,6 +48,7 @@ final class SocketBridge implements TcpHandler
     // ---------------------------------------------------------------- stack thread
 
     /** Moves what can move; returns the bytes moved. Stack thread only. */
+    @Override
     int service()
     {
         final TcpConnection c = connection;
