@@ -29,6 +29,8 @@ final class SocketBridge extends StackWork implements TcpHandler
     volatile Thread reader;
     volatile Thread writer;
     volatile Thread connector;
+    volatile SocketSelector selector;
+    volatile TcpSocket socket;
     private boolean shutdownDone;
     private boolean closeDone;
 
@@ -78,12 +80,14 @@ final class SocketBridge extends StackWork implements TcpHandler
             endOfStream = true;
             moved++;
         }
-        if (moved > 0)
+        if (moved > 0 || (inbound.readable() > 0 && selector != null))
         {
             unpark(reader);
+            signal();
         }
         if (connected && !shutdownDone)
         {
+            final boolean wasFull = outbound.writable() == 0;
             int sent = 0;
             while (outbound.readableContiguous() > 0)
             {
@@ -99,6 +103,10 @@ final class SocketBridge extends StackWork implements TcpHandler
             {
                 unpark(writer);
                 moved += sent;
+                if (wasFull)
+                {
+                    signal(); // writable again
+                }
             }
             if (outbound.readable() == 0 && (shutdownRequested || closeRequested))
             {
@@ -115,9 +123,20 @@ final class SocketBridge extends StackWork implements TcpHandler
         return moved;
     }
 
+    private void signal()
+    {
+        final SocketSelector s = selector;
+        final TcpSocket owner = socket;
+        if (s != null && owner != null)
+        {
+            s.signal(owner);
+        }
+    }
+
     private void finish()
     {
         finished = true;
+        signal();
         unpark(reader);
         unpark(writer);
         unpark(connector);

@@ -25,10 +25,12 @@ public final class TcpSocket implements AutoCloseable
     private final Output output = new Output();
     private volatile long readTimeoutNanos;
     private volatile boolean closed;
+    final java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
 
     TcpSocket(final SocketBridge bridge, final int remoteAddress, final int remotePort)
     {
         this.bridge = bridge;
+        bridge.socket = this;
         this.description = "TcpSocket{" + Ipv4Address.toString(remoteAddress) + ":" + remotePort + "}";
     }
 
@@ -77,6 +79,18 @@ public final class TcpSocket implements AutoCloseable
         closed = true;
         bridge.abortRequested = true;
         bridge.schedule();
+    }
+
+    void selector(final SocketSelector selector)
+    {
+        bridge.selector = selector;
+        bridge.schedule(); // what is already readable is signalled at once
+    }
+
+    /** Whether a read would not block: data waiting, end of stream, or the connection reset. */
+    public boolean isReadable()
+    {
+        return bridge.inbound.readable() > 0 || bridge.endOfStream || bridge.reset != null;
     }
 
     public boolean isClosed()
