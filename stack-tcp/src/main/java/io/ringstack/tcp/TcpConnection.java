@@ -148,6 +148,10 @@ public final class TcpConnection
     // ---- acknowledgment state
     private boolean ackNow;
     private int bytesSinceAck;
+    /** Data is held out of order and the peer has not yet been told in a SACK option (RFC 2018 §4). */
+    private boolean sackPending;
+    private final int[] sackLeft = new int[TcpOptions.MAX_SACK_BLOCKS];
+    private final int[] sackRight = new int[TcpOptions.MAX_SACK_BLOCKS];
 
     // ---- timers (deadlines in nanoseconds, NONE when off); one wheel timer per connection covers the earliest
     private long retransmitDeadline = NONE;
@@ -707,6 +711,10 @@ public final class TcpConnection
             ackNow = true;
             return false;
         }
+        if (sackPermitted && options.sackBlockCount() > 0 && SackScoreboard.isDuplicateSack(options, segAck))
+        {
+            layer.events().increment(TcpEvent.DSACKS_RECEIVED); // RFC 2883 §4: the peer got a segment twice
+        }
         if (greaterThan(segAck, sndUna))
         {
             acknowledge(segAck, options, now);
@@ -941,6 +949,7 @@ public final class TcpConnection
             {
                 drainOutOfOrder(now);
                 ackNow = true; // RFC 5681 §4.2: ACK at once when a segment fills (part of) a gap
+                sackPending = sackPermitted && outOfOrder.size() > 0;
             }
             else
             {
@@ -965,10 +974,13 @@ public final class TcpConnection
             }
             return true;
         }
-        // ahead of RCV.NXT: hold it; RFC 5681 §4.2: an out-of-order segment is acknowledged at once
+        // ahead of RCV.NXT: hold it; RFC 5681 §4.2: an out-of-order segment is acknowledged at once (RFC 2018
+        // §4: with SACK blocks, the one holding this segment first)
         ackNow = true;
+        sackPending = sackPermitted;
         if (outOfOrder.covers(start, length, fin))
         {
+            outOfOrder.noteArrival(start);
             layer.drops().increment(TcpDrop.DUPLICATE_DATA);
             return false;
         }
@@ -1136,7 +1148,11 @@ public final class TcpConnection
         {
             sentAck = sendData(now, force);
         }
-        if (ackNow && !sentAck && state != TcpState.SYN_SENT && state != TcpState.CLOSED)
+        // data segments carry no SACK option (their payload sits behind a header of fixed length): SACK blocks owed
+        // go in a pure ACK of their own (RFC 2018 §4: "SHOULD be included in all ACKs which do not ACK the highest
+        // sequence number in the data receiver's queue")
+        if ((ackNow && !sentAck || sackPending && outOfOrder.size() > 0) && state != TcpState.SYN_SENT &&
+            state != TcpState.CLOSED)
         {
             if (state == TcpState.SYN_RECEIVED)
             {
@@ -1343,7 +1359,10 @@ public final class TcpConnection
         delayedAckDeadline = NONE;
     }
 
-    /** A segment without data from a fresh buffer: ACK, FIN, keepalive probe. */
+    /**
+     * A segment without data from a fresh buffer: ACK, FIN, keepalive probe; with SACK blocks while data is held
+     * out of order (RFC 2018 §4: as many as fit, 3 beside timestamps, else 4).
+     */
     private boolean sendControl(final int seq, final int flags, final long now)
     {
         final int handle = pool.claim(BufferHolder.TX_BUILD);
@@ -1353,10 +1372,19 @@ public final class TcpConnection
             return false;
         }
         final int tcpOffset = pool.offset(handle) + output.headroom(pool) + 20;
-        writeHeader(memory, tcpOffset, seq, flags, dataHeaderLength, now);
-        TcpHeader.writeChecksum(memory, tcpOffset, dataHeaderLength, localAddress, remoteAddress);
+        final int blocks = sackPermitted && outOfOrder.size() > 0 ? outOfOrder.sackBlocks(sackLeft, sackRight,
+            timestampsOn ? TcpOptions.MAX_SACK_BLOCKS_WITH_TIMESTAMPS : TcpOptions.MAX_SACK_BLOCKS) : 0;
+        final int headerLength = dataHeaderLength + TcpOptions.sackLength(blocks);
+        writeHeader(memory, tcpOffset, seq, flags, headerLength, now);
+        if (blocks > 0)
+        {
+            TcpOptions.writeSack(memory, tcpOffset + dataHeaderLength, sackLeft, sackRight, blocks);
+            layer.events().increment(TcpEvent.SACK_ACKS_SENT);
+        }
+        sackPending = false;
+        TcpHeader.writeChecksum(memory, tcpOffset, headerLength, localAddress, remoteAddress);
         layer.events().increment(TcpEvent.SEGMENTS_SENT);
-        if (!output.sendIpv4(pool, handle, dataHeaderLength, IpProtocol.TCP, remoteAddress, false))
+        if (!output.sendIpv4(pool, handle, headerLength, IpProtocol.TCP, remoteAddress, false))
         {
             layer.events().increment(TcpEvent.SEND_FAILED);
         }

@@ -46,5 +46,9 @@ public enum TcpEvent
     RTT_SAMPLES,
     ICMP_ERRORS_RECEIVED,
     /** An application callback threw: counted, the connection carries on ({@link TcpLayer#lastHandlerException}). */
-    HANDLER_EXCEPTIONS
+    HANDLER_EXCEPTIONS,
+    /** ACKs sent with SACK blocks (RFC 2018 §4). */
+    SACK_ACKS_SENT,
+    /** ACKs received whose first SACK block reports data the peer got twice (D-SACK, RFC 2883 §4). */
+    DSACKS_RECEIVED
 }

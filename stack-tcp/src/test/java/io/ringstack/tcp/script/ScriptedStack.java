@@ -247,7 +247,7 @@ final class ScriptedStack implements ScriptTarget, AutoCloseable
         stack.close();
         nic.driver().stop();
         final int leaked = nic.pool().outstanding();
-        final String where = nic.pool().describeOutstanding(5);
+        final String where = String.valueOf(nic.pool().describeOutstanding(5));
         nic.close();
         assertEquals(0, leaked, "buffers still held after the script and close: " + where);
     }
