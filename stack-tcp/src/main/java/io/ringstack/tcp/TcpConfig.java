@@ -11,7 +11,8 @@ package io.ringstack.tcp;
  * @param maxOutOfOrderSegments segments the out-of-order queue holds
  * @param windowScaling offer window scaling (RFC 7323 §2)
  * @param timestamps offer timestamps (RFC 7323 §3)
- * @param sackPermitted offer SACK-Permitted (RFC 2018; the SACK machinery itself is issue 7)
+ * @param sackPermitted offer SACK-Permitted (RFC 2018) and, when the peer agrees, recover losses with SACK
+ *                      (RFC 6675); without it NewReno's fast recovery (RFC 6582)
  * @param initialRtoNanos RTO before the first RTT sample (RFC 6298 (2.1): 1 s)
  * @param minRtoNanos lower bound of the RTO (RFC 6298 (2.4): 1 s; Linux uses 200 ms)
  * @param maxRtoNanos upper bound of the RTO and of the persist interval (RFC 6298 (2.5): at least 60 s)
@@ -25,6 +26,7 @@ package io.ringstack.tcp;
  * @param keepaliveProbes unanswered probes before the connection is given up
  * @param noDelay disable Nagle's algorithm for new connections (RFC 9293 §3.7.4)
  * @param synBacklog connections in SYN-RECEIVED one listener may hold
+ * @param congestionControl the congestion control of new connections (RFC 9438 CUBIC by default)
  */
 public record TcpConfig(
     int receiveBufferBytes,
@@ -47,7 +49,8 @@ public record TcpConfig(
     long keepaliveIntervalNanos,
     int keepaliveProbes,
     boolean noDelay,
-    int synBacklog)
+    int synBacklog,
+    CongestionAlgorithm congestionControl)
 {
     private static final long MILLIS = 1_000_000L;
     private static final long SECONDS = 1_000_000_000L;
@@ -88,18 +91,22 @@ public record TcpConfig(
         {
             throw new IllegalArgumentException("keepalive idle time, interval and probe count must be positive");
         }
+        if (congestionControl == null)
+        {
+            throw new IllegalArgumentException("choose a congestion control: CongestionAlgorithm.CUBIC or NEW_RENO");
+        }
     }
 
     /**
      * RFC defaults: RTO 1 s initial and minimum, 60 s maximum (RFC 6298); delayed ACK 40 ms; MSL 30 s (TIME-WAIT
      * 60 s, as Linux); keepalive after 2 h idle, 9 probes 75 s apart (RFC 1122 §4.2.3.6); 256 KiB windows with
-     * scaling, timestamps and SACK-Permitted offered.
+     * scaling, timestamps and SACK-Permitted offered; CUBIC.
      */
     public static TcpConfig defaults()
     {
         return new TcpConfig(256 * 1024, 256, 256 * 1024, 256, 64, true, true, true,
             SECONDS, SECONDS, 60 * SECONDS, 40 * MILLIS, 30 * SECONDS, 60 * SECONDS, 15, 6,
-            2 * 3600 * SECONDS, 75 * SECONDS, 9, false, 128);
+            2 * 3600 * SECONDS, 75 * SECONDS, 9, false, 128, CongestionAlgorithm.CUBIC);
     }
 
     /** TIME-WAIT's length: 2 MSL. */
@@ -113,7 +120,7 @@ public record TcpConfig(
         return new TcpConfig(bytes, buffers, sendBufferBytes, maxSendBuffers, maxOutOfOrderSegments, windowScaling,
             timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos,
             finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos, keepaliveIntervalNanos,
-            keepaliveProbes, noDelay, synBacklog);
+            keepaliveProbes, noDelay, synBacklog, congestionControl);
     }
 
     public TcpConfig withSendBuffer(final int bytes, final int buffers)
@@ -121,7 +128,7 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, bytes, buffers, maxOutOfOrderSegments,
             windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos,
             mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, congestionControl);
     }
 
     public TcpConfig withOutOfOrderSegments(final int segments)
@@ -129,7 +136,7 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers, segments,
             windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos,
             mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, congestionControl);
     }
 
     public TcpConfig withWindowScaling(final boolean on)
@@ -137,7 +144,7 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, on, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, congestionControl);
     }
 
     public TcpConfig withTimestamps(final boolean on)
@@ -145,7 +152,7 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, on, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, congestionControl);
     }
 
     public TcpConfig withSackPermitted(final boolean on)
@@ -153,7 +160,7 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, on, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, congestionControl);
     }
 
     public TcpConfig withRto(final long initialNanos, final long minNanos, final long maxNanos)
@@ -161,7 +168,7 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialNanos, minNanos, maxNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, congestionControl);
     }
 
     public TcpConfig withDelayedAck(final long nanos)
@@ -169,7 +176,7 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             nanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, congestionControl);
     }
 
     public TcpConfig withMsl(final long nanos)
@@ -177,7 +184,7 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, nanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, congestionControl);
     }
 
     public TcpConfig withFinWait2Timeout(final long nanos)
@@ -185,7 +192,7 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, nanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog);
+            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, congestionControl);
     }
 
     public TcpConfig withRetransmissions(final int data, final int syn)
@@ -193,7 +200,7 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, data, syn, keepaliveIdleNanos, keepaliveIntervalNanos,
-            keepaliveProbes, noDelay, synBacklog);
+            keepaliveProbes, noDelay, synBacklog, congestionControl);
     }
 
     public TcpConfig withKeepalive(final long idleNanos, final long intervalNanos, final int probes)
@@ -201,7 +208,7 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, idleNanos,
-            intervalNanos, probes, noDelay, synBacklog);
+            intervalNanos, probes, noDelay, synBacklog, congestionControl);
     }
 
     public TcpConfig withNoDelay(final boolean on)
@@ -209,7 +216,7 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, on, synBacklog);
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, on, synBacklog, congestionControl);
     }
 
     public TcpConfig withSynBacklog(final int connections)
@@ -217,6 +224,14 @@ public record TcpConfig(
         return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
             maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
             delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, connections);
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, connections, congestionControl);
+    }
+
+    public TcpConfig withCongestionControl(final CongestionAlgorithm algorithm)
+    {
+        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
+            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
+            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
+            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, algorithm);
     }
 }

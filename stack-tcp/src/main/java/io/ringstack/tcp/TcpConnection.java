@@ -207,7 +207,7 @@ public final class TcpConnection
         this.rcvMss = output.mtu() - 40; // RFC 9293 §3.7.1: MSS = MTU - 20 (IP) - 20 (TCP), clamped to the MTU
         this.rtt = new RttEstimator(config.initialRtoNanos(), config.minRtoNanos(), config.maxRtoNanos());
         this.send = new SendQueue(config.maxSendBuffers());
-        this.congestion = new NewReno();
+        this.congestion = config.congestionControl().create();
         this.scoreboard = new SackScoreboard(send);
         this.recovery = new LossRecovery(scoreboard);
         this.received = new ReceiveQueue(config.maxReceiveBuffers());
@@ -2568,6 +2568,12 @@ public final class TcpConnection
     public int congestionWindow()
     {
         return congestion.congestionWindow();
+    }
+
+    /** The congestion control of this connection ({@link TcpConfig#congestionControl()}). */
+    public CongestionControl congestionControl()
+    {
+        return congestion;
     }
 
     /** ssthresh ({@link Integer#MAX_VALUE} until the first loss). */

@@ -139,6 +139,26 @@ class LossRecoveryTest
     }
 
     @Test
+    void theConfigChoosesTheCongestionControlCubicByDefault()
+    {
+        for (final CongestionAlgorithm algorithm : CongestionAlgorithm.values())
+        {
+            final TcpConfig config = TcpConfig.defaults().withCongestionControl(algorithm);
+            final Run run = new Run(config, 100_000);
+            try (TcpPair pair = run.pair)
+            {
+                run.lose(3);
+                run.transfer();
+                assertEquals(algorithm == CongestionAlgorithm.CUBIC ? Cubic.class : NewReno.class,
+                    run.c.congestionControl().getClass());
+                assertEquals(0, run.events(TcpEvent.RETRANSMISSION_TIMEOUTS), pair.tap.dump());
+            }
+        }
+        assertEquals(CongestionAlgorithm.CUBIC, TcpConfig.defaults().congestionControl());
+        assertThrows(IllegalArgumentException.class, () -> TcpConfig.defaults().withCongestionControl(null));
+    }
+
+    @Test
     void severalLossesInOneWindowAreRepairedWithSackInAboutOneRoundTrip()
     {
         final Run run = new Run(TcpConfig.defaults(), 300_000);
