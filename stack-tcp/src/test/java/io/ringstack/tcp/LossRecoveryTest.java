@@ -159,6 +159,28 @@ class LossRecoveryTest
     }
 
     @Test
+    void afterAnIdlePeriodTheWindowRestartsFromTheInitialWindow()
+    {
+        final Run run = new Run(TcpConfig.defaults(), 300_000);
+        try (TcpPair pair = run.pair)
+        {
+            run.transfer();
+            final int iw = CongestionControl.initialWindow(run.mss);
+            assertTrue(run.c.congestionWindow() > 2 * iw, "the window grew: " + run.c.congestionWindow());
+            pair.advance(2 * run.c.retransmissionTimeoutNanos() / MS); // idle for longer than an RTO
+            pair.tap.clear();
+            final long before = pair.clock.nanoTime();
+            run.c.write(new UnsafeBuffer(new byte[100_000]), 0, 100_000);
+            pair.runUntil(() -> run.c.unacknowledgedBytes() == 0, 1_000, 100);
+            assertEquals(1, run.events(TcpEvent.IDLE_RESTARTS));
+            // RFC 5681 §4.1: the first flight after the idle period is at most min(IW, cwnd)
+            final long firstFlight = pair.tap.fromA().stream().filter(seg -> seg.payloadLength() > 0 &&
+                seg.atNanos() < before + RTT / 2 + RTT).count();
+            assertEquals(iw / run.mss, firstFlight, pair.tap.dump());
+        }
+    }
+
+    @Test
     void severalLossesInOneWindowAreRepairedWithSackInAboutOneRoundTrip()
     {
         final Run run = new Run(TcpConfig.defaults(), 300_000);
