@@ -2,6 +2,7 @@ package io.ringstack.tcp;
 
 import io.ringstack.nic.memory.PacketBufferPool;
 import io.ringstack.tcp.wire.SequenceNumber;
+import io.ringstack.tcp.wire.TcpOptions;
 
 /**
  * Segments that arrived ahead of RCV.NXT, kept in their RX buffers and sorted by sequence number until the gap
@@ -9,6 +10,10 @@ import io.ringstack.tcp.wire.SequenceNumber;
  * Entries may overlap; {@link TcpConnection} trims them as it moves them to the receive queue. A FIN that came
  * with a held segment is remembered with it. Bounded; sorted insertion into primitive arrays. The buffers held
  * count against a {@link BufferBudget} shared with the other connections of the layer.
+ * <p>
+ * The queue also answers for the SACK option (RFC 2018 §4): its entries, merged where they touch, are the blocks of
+ * data the receiver holds beyond RCV.NXT, and it remembers where the most recent segments arrived so that the block
+ * holding the segment that triggered an ACK is reported first and the blocks reported most recently follow.
  */
 final class OutOfOrderQueue
 {
@@ -20,6 +25,12 @@ final class OutOfOrderQueue
     private final BufferBudget budget;
     private int size;
     private int bytes;
+    // SACK: where the latest segments arrived, most recent first; scratch space for merged blocks
+    private final int[] recent = new int[TcpOptions.MAX_SACK_BLOCKS];
+    private int recentCount;
+    private final int[] blockLeft;
+    private final int[] blockRight;
+    private final boolean[] blockReported;
 
     OutOfOrderQueue(final int capacity, final BufferBudget budget)
     {
@@ -29,6 +40,9 @@ final class OutOfOrderQueue
         offset = new int[capacity];
         length = new int[capacity];
         fin = new boolean[capacity];
+        blockLeft = new int[capacity];
+        blockRight = new int[capacity];
+        blockReported = new boolean[capacity];
     }
 
     int size()
@@ -108,7 +122,94 @@ final class OutOfOrderQueue
             budget.take();
         }
         bytes += len;
+        if (len > 0)
+        {
+            noteArrival(seq);
+        }
         return true;
+    }
+
+    /**
+     * A segment starting at {@code seq} arrived ahead of RCV.NXT (held now, or already held): its block goes first
+     * in the next SACK option (RFC 2018 §4).
+     */
+    void noteArrival(final int seq)
+    {
+        int at = 0;
+        while (at < recentCount && recent[at] != seq)
+        {
+            at++;
+        }
+        if (at == recentCount && recentCount < recent.length)
+        {
+            recentCount++;
+        }
+        for (int i = Math.min(at, recent.length - 1); i > 0; i--)
+        {
+            recent[i] = recent[i - 1];
+        }
+        recent[0] = seq;
+    }
+
+    /**
+     * The SACK blocks to report (RFC 2018 §4): the contiguous blocks of held data, at most {@code max}. "The first
+     * SACK block MUST specify the contiguous block of data containing the segment which triggered this ACK", and
+     * the blocks of the segments before it follow, most recent first ("repeating the most recently reported SACK
+     * blocks"); room left is filled with the other blocks, lowest first (nearest the hole the sender must fill).
+     *
+     * @return the number of blocks written into {@code left} and {@code right}.
+     */
+    int sackBlocks(final int[] left, final int[] right, final int max)
+    {
+        // merge entries that overlap or touch into blocks (entries are sorted by their left edge)
+        int blocks = 0;
+        for (int i = 0; i < size; i++)
+        {
+            if (length[i] == 0)
+            {
+                continue; // a FIN alone: no data to report
+            }
+            final int start = sequence[i];
+            final int end = start + length[i];
+            if (blocks > 0 && SequenceNumber.lessOrEqual(start, blockRight[blocks - 1]))
+            {
+                if (SequenceNumber.greaterThan(end, blockRight[blocks - 1]))
+                {
+                    blockRight[blocks - 1] = end;
+                }
+                continue;
+            }
+            blockLeft[blocks] = start;
+            blockRight[blocks] = end;
+            blockReported[blocks] = false;
+            blocks++;
+        }
+        int count = 0;
+        for (int r = 0; r < recentCount && count < max; r++)
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                if (!blockReported[b] && SequenceNumber.lessOrEqual(blockLeft[b], recent[r]) &&
+                    SequenceNumber.lessThan(recent[r], blockRight[b]))
+                {
+                    blockReported[b] = true;
+                    left[count] = blockLeft[b];
+                    right[count] = blockRight[b];
+                    count++;
+                    break;
+                }
+            }
+        }
+        for (int b = 0; b < blocks && count < max; b++)
+        {
+            if (!blockReported[b])
+            {
+                left[count] = blockLeft[b];
+                right[count] = blockRight[b];
+                count++;
+            }
+        }
+        return count;
     }
 
     private void move(final int from, final int to)
@@ -182,5 +283,6 @@ final class OutOfOrderQueue
         }
         size = 0;
         bytes = 0;
+        recentCount = 0;
     }
 }

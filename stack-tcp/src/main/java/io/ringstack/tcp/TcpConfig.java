@@ -34,6 +34,7 @@ package io.ringstack.tcp;
  *                   dropping them
  * @param outOfOrderPoolPercent the share of the packet pool (in percent) that the out-of-order queues of all
  *                              connections may hold together
+ * @param congestionControl the congestion control of new connections (RFC 9438 CUBIC by default)
  */
 public record TcpConfig(
     int receiveBufferBytes,
@@ -61,7 +62,8 @@ public record TcpConfig(
     int challengeAckLimit,
     long challengeAckIntervalNanos,
     boolean synCookies,
-    int outOfOrderPoolPercent)
+    int outOfOrderPoolPercent,
+    CongestionAlgorithm congestionControl)
 {
     private static final long MILLIS = 1_000_000L;
     private static final long SECONDS = 1_000_000_000L;
@@ -116,6 +118,10 @@ public record TcpConfig(
             throw new IllegalArgumentException("the out-of-order share of the pool is 1..100 %, not " +
                 outOfOrderPoolPercent);
         }
+        if (congestionControl == null)
+        {
+            throw new IllegalArgumentException("choose a congestion control: CongestionAlgorithm.CUBIC or NEW_RENO");
+        }
     }
 
     /**
@@ -124,13 +130,13 @@ public record TcpConfig(
      * scaling, timestamps and SACK-Permitted offered. Hardening: 16,384 connections; challenge ACKs 1000 per second
      * on average (Linux's tcp_challenge_ack_limit before 6.0; RFC 5961 §7's example is 10 per 5 s); SYN cookies
      * when a SYN queue overflows (Linux's tcp_syncookies = 1); out-of-order queues together at most a quarter of
-     * the pool.
+     * the pool. Congestion control: CUBIC (RFC 9438).
      */
     public static TcpConfig defaults()
     {
         return new TcpConfig(256 * 1024, 256, 256 * 1024, 256, 64, true, true, true, SECONDS, SECONDS, 60 * SECONDS,
             40 * MILLIS, 30 * SECONDS, 60 * SECONDS, 15, 6, 2 * 3600 * SECONDS, 75 * SECONDS, 9, false, 128, 16_384,
-            1000, SECONDS, true, 25);
+            1000, SECONDS, true, 25, CongestionAlgorithm.CUBIC);
     }
 
     /** TIME-WAIT's length: 2 MSL. */
@@ -141,164 +147,215 @@ public record TcpConfig(
 
     public TcpConfig withReceiveBuffer(final int bytes, final int buffers)
     {
-        return new TcpConfig(bytes, buffers, sendBufferBytes, maxSendBuffers, maxOutOfOrderSegments, windowScaling,
-            timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos,
-            finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos, keepaliveIntervalNanos,
-            keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit, challengeAckIntervalNanos,
-            synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.receiveBufferBytes = bytes;
+        c.maxReceiveBuffers = buffers;
+        return c.build();
     }
 
     public TcpConfig withSendBuffer(final int bytes, final int buffers)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, bytes, buffers, maxOutOfOrderSegments,
-            windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos,
-            mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit,
-            challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.sendBufferBytes = bytes;
+        c.maxSendBuffers = buffers;
+        return c.build();
     }
 
     public TcpConfig withOutOfOrderSegments(final int segments)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers, segments,
-            windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos,
-            mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit,
-            challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.maxOutOfOrderSegments = segments;
+        return c.build();
     }
 
     public TcpConfig withWindowScaling(final boolean on)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, on, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
-            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections,
-            challengeAckLimit, challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.windowScaling = on;
+        return c.build();
     }
 
     public TcpConfig withTimestamps(final boolean on)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, windowScaling, on, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
-            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections,
-            challengeAckLimit, challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.timestamps = on;
+        return c.build();
     }
 
     public TcpConfig withSackPermitted(final boolean on)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, windowScaling, timestamps, on, initialRtoNanos, minRtoNanos, maxRtoNanos,
-            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections,
-            challengeAckLimit, challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.sackPermitted = on;
+        return c.build();
     }
 
     public TcpConfig withRto(final long initialNanos, final long minNanos, final long maxNanos)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialNanos, minNanos, maxNanos,
-            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections,
-            challengeAckLimit, challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.initialRtoNanos = initialNanos;
+        c.minRtoNanos = minNanos;
+        c.maxRtoNanos = maxNanos;
+        return c.build();
     }
 
     public TcpConfig withDelayedAck(final long nanos)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
-            nanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit,
-            challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.delayedAckNanos = nanos;
+        return c.build();
     }
 
     public TcpConfig withMsl(final long nanos)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
-            delayedAckNanos, nanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit,
-            challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.mslNanos = nanos;
+        return c.build();
     }
 
     public TcpConfig withFinWait2Timeout(final long nanos)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
-            delayedAckNanos, mslNanos, nanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
-            keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit,
-            challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.finWait2TimeoutNanos = nanos;
+        return c.build();
     }
 
     public TcpConfig withRetransmissions(final int data, final int syn)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
-            delayedAckNanos, mslNanos, finWait2TimeoutNanos, data, syn, keepaliveIdleNanos, keepaliveIntervalNanos,
-            keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit, challengeAckIntervalNanos,
-            synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.maxRetransmissions = data;
+        c.maxSynRetransmissions = syn;
+        return c.build();
     }
 
     public TcpConfig withKeepalive(final long idleNanos, final long intervalNanos, final int probes)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
-            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, idleNanos,
-            intervalNanos, probes, noDelay, synBacklog, maxConnections, challengeAckLimit, challengeAckIntervalNanos,
-            synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.keepaliveIdleNanos = idleNanos;
+        c.keepaliveIntervalNanos = intervalNanos;
+        c.keepaliveProbes = probes;
+        return c.build();
     }
 
     public TcpConfig withNoDelay(final boolean on)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
-            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, on, synBacklog, maxConnections,
-            challengeAckLimit, challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.noDelay = on;
+        return c.build();
     }
 
     public TcpConfig withSynBacklog(final int connections)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
-            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, connections, maxConnections,
-            challengeAckLimit, challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.synBacklog = connections;
+        return c.build();
     }
 
     public TcpConfig withMaxConnections(final int connections)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
-            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, connections,
-            challengeAckLimit, challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.maxConnections = connections;
+        return c.build();
     }
 
-    /** At most {@code limit} challenge ACKs per {@code intervalNanos} on average (RFC 5961 §7). */
     public TcpConfig withChallengeAckLimit(final int limit, final long intervalNanos)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
-            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections, limit,
-            intervalNanos, synCookies, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.challengeAckLimit = limit;
+        c.challengeAckIntervalNanos = intervalNanos;
+        return c.build();
     }
 
     public TcpConfig withSynCookies(final boolean on)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
-            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections,
-            challengeAckLimit, challengeAckIntervalNanos, on, outOfOrderPoolPercent);
+        final Copy c = new Copy(this);
+        c.synCookies = on;
+        return c.build();
     }
 
     public TcpConfig withOutOfOrderPoolPercent(final int percent)
     {
-        return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
-            maxOutOfOrderSegments, windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos,
-            delayedAckNanos, mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions,
-            keepaliveIdleNanos, keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections,
-            challengeAckLimit, challengeAckIntervalNanos, synCookies, percent);
+        final Copy c = new Copy(this);
+        c.outOfOrderPoolPercent = percent;
+        return c.build();
+    }
+
+    public TcpConfig withCongestionControl(final CongestionAlgorithm algorithm)
+    {
+        final Copy c = new Copy(this);
+        c.congestionControl = algorithm;
+        return c.build();
+    }
+
+    /** A mutable copy for the with-methods: each changes its fields and builds a new, checked record. */
+    private static final class Copy
+    {
+        private int receiveBufferBytes;
+        private int maxReceiveBuffers;
+        private int sendBufferBytes;
+        private int maxSendBuffers;
+        private int maxOutOfOrderSegments;
+        private boolean windowScaling;
+        private boolean timestamps;
+        private boolean sackPermitted;
+        private long initialRtoNanos;
+        private long minRtoNanos;
+        private long maxRtoNanos;
+        private long delayedAckNanos;
+        private long mslNanos;
+        private long finWait2TimeoutNanos;
+        private int maxRetransmissions;
+        private int maxSynRetransmissions;
+        private long keepaliveIdleNanos;
+        private long keepaliveIntervalNanos;
+        private int keepaliveProbes;
+        private boolean noDelay;
+        private int synBacklog;
+        private int maxConnections;
+        private int challengeAckLimit;
+        private long challengeAckIntervalNanos;
+        private boolean synCookies;
+        private int outOfOrderPoolPercent;
+        private CongestionAlgorithm congestionControl;
+
+        Copy(final TcpConfig from)
+        {
+            receiveBufferBytes = from.receiveBufferBytes;
+            maxReceiveBuffers = from.maxReceiveBuffers;
+            sendBufferBytes = from.sendBufferBytes;
+            maxSendBuffers = from.maxSendBuffers;
+            maxOutOfOrderSegments = from.maxOutOfOrderSegments;
+            windowScaling = from.windowScaling;
+            timestamps = from.timestamps;
+            sackPermitted = from.sackPermitted;
+            initialRtoNanos = from.initialRtoNanos;
+            minRtoNanos = from.minRtoNanos;
+            maxRtoNanos = from.maxRtoNanos;
+            delayedAckNanos = from.delayedAckNanos;
+            mslNanos = from.mslNanos;
+            finWait2TimeoutNanos = from.finWait2TimeoutNanos;
+            maxRetransmissions = from.maxRetransmissions;
+            maxSynRetransmissions = from.maxSynRetransmissions;
+            keepaliveIdleNanos = from.keepaliveIdleNanos;
+            keepaliveIntervalNanos = from.keepaliveIntervalNanos;
+            keepaliveProbes = from.keepaliveProbes;
+            noDelay = from.noDelay;
+            synBacklog = from.synBacklog;
+            maxConnections = from.maxConnections;
+            challengeAckLimit = from.challengeAckLimit;
+            challengeAckIntervalNanos = from.challengeAckIntervalNanos;
+            synCookies = from.synCookies;
+            outOfOrderPoolPercent = from.outOfOrderPoolPercent;
+            congestionControl = from.congestionControl;
+        }
+
+        TcpConfig build()
+        {
+            return new TcpConfig(receiveBufferBytes, maxReceiveBuffers, sendBufferBytes, maxSendBuffers,
+                maxOutOfOrderSegments,
+                windowScaling, timestamps, sackPermitted, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos,
+                mslNanos, finWait2TimeoutNanos, maxRetransmissions, maxSynRetransmissions, keepaliveIdleNanos,
+                keepaliveIntervalNanos, keepaliveProbes, noDelay, synBacklog, maxConnections, challengeAckLimit,
+                challengeAckIntervalNanos, synCookies, outOfOrderPoolPercent, congestionControl);
+        }
     }
 }

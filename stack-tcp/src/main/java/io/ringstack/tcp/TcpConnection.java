@@ -133,8 +133,14 @@ public final class TcpConnection
     private long timedAtNanos;
     private int retransmissions;
     private boolean synRetransmitted;
-    private int cwnd;
-    private int ssthresh = Integer.MAX_VALUE;
+    /** cwnd and ssthresh, and how they move (RFC 5681; RFC 9438). */
+    private final CongestionControl congestion;
+    /** The peer's SACK blocks over the send queue (RFC 6675 §3). */
+    private final SackScoreboard scoreboard;
+    /** Fast retransmit and recovery: RFC 6675 with SACK, RFC 6582 without. */
+    private final LossRecovery recovery;
+    /** When data was last sent, for the restart after idle (RFC 5681 §4.1); NONE before the first. */
+    private long lastDataSentNanos = NONE;
     private boolean noDelay;
 
     // ---- queues
@@ -148,6 +154,10 @@ public final class TcpConnection
     // ---- acknowledgment state
     private boolean ackNow;
     private int bytesSinceAck;
+    /** Data is held out of order and the peer has not yet been told in a SACK option (RFC 2018 §4). */
+    private boolean sackPending;
+    private final int[] sackLeft = new int[TcpOptions.MAX_SACK_BLOCKS];
+    private final int[] sackRight = new int[TcpOptions.MAX_SACK_BLOCKS];
 
     // ---- timers (deadlines in nanoseconds, NONE when off); one wheel timer per connection covers the earliest
     private long retransmitDeadline = NONE;
@@ -197,6 +207,9 @@ public final class TcpConnection
         this.rcvMss = output.mtu() - 40; // RFC 9293 §3.7.1: MSS = MTU - 20 (IP) - 20 (TCP), clamped to the MTU
         this.rtt = new RttEstimator(config.initialRtoNanos(), config.minRtoNanos(), config.maxRtoNanos());
         this.send = new SendQueue(config.maxSendBuffers());
+        this.congestion = config.congestionControl().create();
+        this.scoreboard = new SackScoreboard(send);
+        this.recovery = new LossRecovery(scoreboard);
         this.received = new ReceiveQueue(config.maxReceiveBuffers());
         this.outOfOrder = new OutOfOrderQueue(Math.max(1, config.maxOutOfOrderSegments()), layer.outOfOrderBuffers());
         this.noDelay = config.noDelay();
@@ -344,10 +357,11 @@ public final class TcpConnection
         return shift;
     }
 
-    /** RFC 5681 §3.1 / RFC 3390: IW = min(4 * SMSS, max(2 * SMSS, 4380 bytes)). */
-    private void initCongestionWindow()
+    /** RFC 6928: IW = min(10 * SMSS, max(2 * SMSS, 14600)); loss recovery per what the handshake agreed. */
+    private void initCongestionWindow(final long now)
     {
-        cwnd = Math.min(4 * effSndMss, Math.max(2 * effSndMss, 4380));
+        congestion.start(effSndMss, now);
+        recovery.start(congestion, sackPermitted);
     }
 
     /** The handshake completed: common set-up of both opens. */
@@ -355,7 +369,7 @@ public final class TcpConnection
     {
         state = TcpState.ESTABLISHED;
         layer.events().increment(TcpEvent.ESTABLISHED);
-        initCongestionWindow();
+        initCongestionWindow(now);
         if (synRetransmitted)
         {
             rtt.reinitialize(RTO_AFTER_SYN_TIMEOUT);
@@ -767,9 +781,48 @@ public final class TcpConnection
             challengeAck();
             return false;
         }
+        // RFC 5681 §2: a duplicate ACK (judged before this ACK's window update); the answers to zero-window
+        // probes are not (the probe's octet lies beyond the window: nothing was lost)
+        final boolean outstanding = sndUna != sndMax;
+        final boolean plainDuplicate = segAck == sndUna && outstanding && segment.payloadLength() == 0 &&
+            (segment.flags() & (TcpHeader.SYN | TcpHeader.FIN)) == 0 && (segment.window() << sndShift) == sndWnd &&
+            sndWnd != 0;
+        final int flightBefore = sndMax - sndUna;
+        final long timerBefore = retransmitDeadline;
+        int acked = 0;
         if (greaterThan(segAck, sndUna))
         {
+            acked = segAck - sndUna;
             acknowledge(segAck, options, now);
+        }
+        final boolean withSack = sackPermitted && options.sackBlockCount() > 0;
+        boolean sackedNew = false;
+        if (withSack)
+        {
+            if (SackScoreboard.isDuplicateSack(options, segAck))
+            {
+                layer.events().increment(TcpEvent.DSACKS_RECEIVED); // RFC 2883 §4: the peer got a segment twice
+            }
+            sackedNew = scoreboard.update(options, sndUna, sndMax);
+        }
+        if (state.isSynchronized() && (acked > 0 || outstanding))
+        {
+            // RFC 6675 §2: with SACK, an ACK is a duplicate when it SACKs new data
+            final boolean duplicate = withSack ? sackedNew && outstanding : plainDuplicate;
+            final boolean wasInRecovery = recovery.inRecovery();
+            recovery.onAck(acked, duplicate, sndUna, sndMax, effSndMss, now);
+            if (!wasInRecovery && recovery.inRecovery())
+            {
+                layer.events().increment(TcpEvent.FAST_RETRANSMITS);
+            }
+            if (recovery.windowMayGrow() && isCongestionWindowLimited(flightBefore))
+            {
+                congestion.onAcknowledged(acked, rtt.srtt(), now);
+            }
+            if (recovery.keepTimer() && timerBefore != NONE && retransmitDeadline != NONE)
+            {
+                retransmitDeadline = timerBefore; // RFC 6582 §4: only the first partial ACK restarts the timer
+            }
         }
         // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" when the segment is newer:
         // SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)
@@ -838,7 +891,6 @@ public final class TcpConnection
     /** New data acknowledged: SND.UNA moves, acknowledged buffers go back, RTT and congestion window update. */
     private void acknowledge(final int segAck, final TcpOptions options, final long now)
     {
-        final int acked = segAck - sndUna;
         final int flight = sndMax - sndUna;
         // RTT: RFC 7323 §4.2 takes TSecr when the ACK advances SND.UNA; otherwise the one timed segment (Karn)
         if (timestampsOn && options.hasTimestamps() && options.timestampEchoReply() != 0)
@@ -871,18 +923,11 @@ public final class TcpConnection
             writeBlocked = false;
             events |= EVENT_WRITABLE;
         }
-        // RFC 5681 §3.1: slow start below ssthresh, congestion avoidance above
-        if (cwnd < ssthresh)
+        if (send.size() > 0 && send.isSacked(0))
         {
-            cwnd += Math.min(acked, effSndMss);
-        }
-        else
-        {
-            cwnd += Math.max(1, (int)((long)effSndMss * effSndMss / Math.max(1, cwnd)));
-        }
-        if (cwnd < 0 || cwnd > (1 << 30))
-        {
-            cwnd = 1 << 30;
+            // the cumulative ACK stops at data the peer SACKed: it dropped what it held (RFC 2018 §8 "reneging")
+            layer.events().increment(TcpEvent.SACK_RENEGED);
+            recovery.onReneged();
         }
         // RFC 6298 (5.2) all acknowledged: stop the timer; (5.3) otherwise restart it
         if (sndUna == sndMax)
@@ -893,6 +938,17 @@ public final class TcpConnection
         {
             retransmitDeadline = now + rtt.rto();
         }
+    }
+
+    /**
+     * Whether the sender was using its window when this ACK came (RFC 7661 §4.3: a window the application leaves
+     * unused must not grow): in flight within an SMSS of cwnd, or, in slow start, at least half of it.
+     */
+    private boolean isCongestionWindowLimited(final int flightBefore)
+    {
+        final int cwnd = congestion.congestionWindow();
+        return flightBefore + effSndMss >= cwnd ||
+            cwnd < congestion.slowStartThreshold() && 2 * (long)flightBefore >= cwnd;
     }
 
     private int timestampRtt(final int echoReply, final long now)
@@ -1001,6 +1057,7 @@ public final class TcpConnection
             {
                 drainOutOfOrder(now);
                 ackNow = true; // RFC 5681 §4.2: ACK at once when a segment fills (part of) a gap
+                sackPending = sackPermitted && outOfOrder.size() > 0;
             }
             else
             {
@@ -1025,10 +1082,13 @@ public final class TcpConnection
             }
             return true;
         }
-        // ahead of RCV.NXT: hold it; RFC 5681 §4.2: an out-of-order segment is acknowledged at once
+        // ahead of RCV.NXT: hold it; RFC 5681 §4.2: an out-of-order segment is acknowledged at once (RFC 2018
+        // §4: with SACK blocks, the one holding this segment first)
         ackNow = true;
+        sackPending = sackPermitted;
         if (outOfOrder.covers(start, length, fin))
         {
+            outOfOrder.noteArrival(start);
             layer.drops().increment(TcpDrop.DUPLICATE_DATA);
             return false;
         }
@@ -1199,9 +1259,17 @@ public final class TcpConnection
         boolean sentAck = false;
         if (canSendData())
         {
-            sentAck = sendData(now, force);
+            if (recovery.retransmitFirst())
+            {
+                sentAck = retransmitFirst(now);
+            }
+            sentAck |= sendData(now, force);
         }
-        if (ackNow && !sentAck && state != TcpState.SYN_SENT && state != TcpState.CLOSED)
+        // data segments carry no SACK option (their payload sits behind a header of fixed length): SACK blocks owed
+        // go in a pure ACK of their own (RFC 2018 §4: "SHOULD be included in all ACKs which do not ACK the highest
+        // sequence number in the data receiver's queue")
+        if ((ackNow && !sentAck || sackPending && outOfOrder.size() > 0) && state != TcpState.SYN_SENT &&
+            state != TcpState.CLOSED)
         {
             if (state == TcpState.SYN_RECEIVED)
             {
@@ -1237,70 +1305,197 @@ public final class TcpConnection
         return lessThan(sndNxt, sendEnd) || (finQueued && lessOrEqual(sndNxt, finSeq));
     }
 
+    private static final int SENT = 0;
+    private static final int STOPPED = 1;
+    private static final int SKIPPED = 2;
+
     /** @return true if a segment carrying our ACK went out. */
     private boolean sendData(final long now, final boolean force)
     {
+        if (recovery.inSackRecovery() && !force)
+        {
+            return sendInSackRecovery(now);
+        }
+        if (sndUna == sndMax && lastDataSentNanos != NONE && now - lastDataSentNanos > rtt.rto() &&
+            hasDataToSend())
+        {
+            // RFC 5681 §4.1: after an idle period longer than an RTO, cwnd restarts from min(IW, cwnd)
+            congestion.onIdleRestart(now);
+            lastDataSentNanos = now;
+            layer.events().increment(TcpEvent.IDLE_RESTARTS);
+        }
         boolean sent = false;
         while (true)
         {
-            final int windowEdge = sndUna + Math.min(sndWnd, cwnd);
-            final int position = send.firstEndingAfter(sndNxt);
-            if (position < 0)
+            final int allowance = congestion.congestionWindow() +
+                recovery.allowanceBeyondWindow(effSndMss, send.sackedBytes());
+            final int result = sendNext(now, force, sndUna + Math.min(sndWnd, allowance));
+            if (result == STOPPED)
             {
-                // all data sent: the FIN, if queued, when the window has room for it
-                if (finQueued && lessOrEqual(sndNxt, finSeq) && (lessThan(finSeq, windowEdge) || force))
-                {
-                    if (sendControl(finSeq, TcpHeader.ACK | TcpHeader.FIN, now))
-                    {
-                        layer.events().increment(TcpEvent.DATA_SEGMENTS_SENT);
-                        if (lessThan(finSeq, sndMax))
-                        {
-                            countRetransmission(0);
-                        }
-                        sndNxt = finSeq + 1;
-                        sndMax = greaterThan(sndNxt, sndMax) ? sndNxt : sndMax;
-                        startRetransmitTimer(now);
-                        sent = true;
-                    }
-                }
                 break;
             }
-            if (!greaterThan(windowEdge, sndNxt) && !force)
+            if (result == SENT)
             {
-                break; // the window is full (or zero)
-            }
-            final int start = send.sequence(position);
-            final int end = send.end(position);
-            final int limit = force ? Math.max(windowEdge - sndNxt, 1) + sndNxt : windowEdge;
-            final int stop = lessThan(end, limit) ? end : limit;
-            final int newBytes = stop - sndNxt;
-            final boolean cut = stop != end;
-            final boolean last = position == send.size() - 1;
-            if (cut)
-            {
-                // RFC 9293 §3.8.6.2.1 (sender SWS avoidance): send a part only if it is a full segment or at least
-                // half the largest window the peer offered; otherwise wait (the persist timer overrides)
-                if (newBytes < effSndMss && newBytes < maxSndWnd / 2 && !force)
+                sent = true;
+                if (force)
                 {
-                    break;
+                    break; // one segment per override
                 }
             }
-            else if (last && end - start < effSndMss && !noDelay && !finQueued && sndUna != sndMax && !force)
+        }
+        return sent;
+    }
+
+    /**
+     * RFC 6675 §5 (C): while cwnd - pipe >= 1 SMSS, send what NextSeg chooses: lost segments, new data, other
+     * holes below HighSACK, a rescue retransmission.
+     */
+    private boolean sendInSackRecovery(final long now)
+    {
+        int pipe = scoreboard.pipe(sndMax, recovery.highRxt(), effSndMss);
+        boolean sent = false;
+        boolean newData = true;
+        while (congestion.congestionWindow() - pipe >= effSndMss)
+        {
+            final int next = scoreboard.nextSeg(sndMax, recovery.highRxt(), newData && hasDataToSend(),
+                recovery.rescueAllowed(sndUna), effSndMss);
+            if (next == SackScoreboard.NONE)
             {
-                break; // RFC 9293 §3.7.4 (Nagle): a small segment waits while data is unacknowledged
+                break;
             }
-            final boolean fin = finQueued && last && !cut && lessThan(finSeq, limit);
-            if (!sendSegment(position, start, stop - start, fin, now))
+            if (next == SackScoreboard.NEW_DATA)
+            {
+                final int before = sndNxt;
+                final int result = sendNext(now, false, sndUna + sndWnd);
+                if (result == STOPPED)
+                {
+                    newData = false; // the window, Nagle or SWS avoidance holds it: try the other rules
+                }
+                else if (result == SENT)
+                {
+                    sent = true;
+                    pipe += sndNxt - before;
+                }
+                continue;
+            }
+            final int rule = scoreboard.rule();
+            final int start = send.sequence(next);
+            final int end = lessThan(send.end(next), sndMax) ? send.end(next) : sndMax;
+            final boolean fin = finQueued && next == send.size() - 1 && greaterThan(sndMax, finSeq) &&
+                end == send.end(next);
+            if (!sendSegment(next, start, end - start, fin, now))
             {
                 break;
             }
             sent = true;
-            if (force)
+            pipe += end - start;
+            recovery.onRetransmitted(rule, end);
+            if (rule == 4)
             {
-                break; // one segment per override
+                layer.events().increment(TcpEvent.RESCUE_RETRANSMISSIONS);
             }
         }
         return sent;
+    }
+
+    /**
+     * Fast retransmit (RFC 5681 §3.2 (2), RFC 6675 §5 (4.3)) and NewReno's partial ACK (RFC 6582 §3.2 (5)):
+     * resend the segment at SND.UNA from its buffer.
+     *
+     * @return true if it went out.
+     */
+    private boolean retransmitFirst(final long now)
+    {
+        if (send.size() > 0 && lessThan(send.sequence(0), sndMax))
+        {
+            final int start = send.sequence(0);
+            final int end = lessThan(send.end(0), sndMax) ? send.end(0) : sndMax;
+            final boolean fin = finQueued && send.size() == 1 && greaterThan(sndMax, finSeq) && end == send.end(0);
+            if (!sendSegment(0, start, end - start, fin, now))
+            {
+                return false; // still on the TX ring: the next duty cycle tries again
+            }
+            recovery.onFirstRetransmitted(end);
+            return true;
+        }
+        if (send.size() == 0 && finQueued && greaterThan(sndMax, finSeq))
+        {
+            if (sendControl(finSeq, TcpHeader.ACK | TcpHeader.FIN, now))
+            {
+                countRetransmission(0);
+                recovery.onFirstRetransmitted(finSeq + 1);
+                return true;
+            }
+            return false;
+        }
+        recovery.onFirstRetransmitted(sndUna);
+        return false;
+    }
+
+    /**
+     * The next segment of new data (or the FIN) if {@code windowEdge}, Nagle and SWS avoidance allow it; a buffer
+     * the peer has SACKed is passed over (after a timeout moved SND.NXT back: RFC 6675 §5.1 keeps the scoreboard).
+     *
+     * @return {@link #SENT}, {@link #STOPPED} or {@link #SKIPPED}.
+     */
+    private int sendNext(final long now, final boolean force, final int windowEdge)
+    {
+        final int position = send.firstEndingAfter(sndNxt);
+        if (position < 0)
+        {
+            // all data sent: the FIN, if queued, when the window has room for it
+            if (finQueued && lessOrEqual(sndNxt, finSeq) && (lessThan(finSeq, windowEdge) || force))
+            {
+                if (sendControl(finSeq, TcpHeader.ACK | TcpHeader.FIN, now))
+                {
+                    layer.events().increment(TcpEvent.DATA_SEGMENTS_SENT);
+                    if (lessThan(finSeq, sndMax))
+                    {
+                        countRetransmission(0);
+                    }
+                    sndNxt = finSeq + 1;
+                    sndMax = greaterThan(sndNxt, sndMax) ? sndNxt : sndMax;
+                    startRetransmitTimer(now);
+                    return SENT;
+                }
+            }
+            return STOPPED;
+        }
+        if (send.isSacked(position) && lessOrEqual(send.end(position), sndMax))
+        {
+            sndNxt = send.end(position);
+            return SKIPPED;
+        }
+        if (!greaterThan(windowEdge, sndNxt) && !force)
+        {
+            return STOPPED; // the window is full (or zero)
+        }
+        final int start = send.sequence(position);
+        final int end = send.end(position);
+        final int limit = force ? Math.max(windowEdge - sndNxt, 1) + sndNxt : windowEdge;
+        final int stop = lessThan(end, limit) ? end : limit;
+        final int newBytes = stop - sndNxt;
+        final boolean cut = stop != end;
+        final boolean last = position == send.size() - 1;
+        if (cut)
+        {
+            // RFC 9293 §3.8.6.2.1 (sender SWS avoidance): send a part only if it is a full segment or at least
+            // half the largest window the peer offered; otherwise wait (the persist timer overrides)
+            if (newBytes < effSndMss && newBytes < maxSndWnd / 2 && !force)
+            {
+                return STOPPED;
+            }
+        }
+        else if (last && end - start < effSndMss && !noDelay && !finQueued && sndUna != sndMax && !force)
+        {
+            return STOPPED; // RFC 9293 §3.7.4 (Nagle): a small segment waits while data is unacknowledged
+        }
+        final boolean fin = finQueued && last && !cut && lessThan(finSeq, limit);
+        if (!sendSegment(position, start, stop - start, fin, now))
+        {
+            return STOPPED;
+        }
+        return SENT;
     }
 
     /** Transmits bytes [start, start + length) of send buffer {@code position}, with FIN if {@code fin}. */
@@ -1324,6 +1519,7 @@ public final class TcpConnection
             timedAtNanos = now;
         }
         bytesSent += length;
+        lastDataSentNanos = now;
         if (greaterThan(end, sndNxt))
         {
             sndNxt = end;
@@ -1408,7 +1604,10 @@ public final class TcpConnection
         delayedAckDeadline = NONE;
     }
 
-    /** A segment without data from a fresh buffer: ACK, FIN, keepalive probe. */
+    /**
+     * A segment without data from a fresh buffer: ACK, FIN, keepalive probe; with SACK blocks while data is held
+     * out of order (RFC 2018 §4: as many as fit, 3 beside timestamps, else 4).
+     */
     private boolean sendControl(final int seq, final int flags, final long now)
     {
         final int handle = pool.claim(BufferHolder.TX_BUILD);
@@ -1418,10 +1617,19 @@ public final class TcpConnection
             return false;
         }
         final int tcpOffset = pool.offset(handle) + output.headroom(pool) + 20;
-        writeHeader(memory, tcpOffset, seq, flags, dataHeaderLength, now);
-        TcpHeader.writeChecksum(memory, tcpOffset, dataHeaderLength, localAddress, remoteAddress);
+        final int blocks = sackPermitted && outOfOrder.size() > 0 ? outOfOrder.sackBlocks(sackLeft, sackRight,
+            timestampsOn ? TcpOptions.MAX_SACK_BLOCKS_WITH_TIMESTAMPS : TcpOptions.MAX_SACK_BLOCKS) : 0;
+        final int headerLength = dataHeaderLength + TcpOptions.sackLength(blocks);
+        writeHeader(memory, tcpOffset, seq, flags, headerLength, now);
+        if (blocks > 0)
+        {
+            TcpOptions.writeSack(memory, tcpOffset + dataHeaderLength, sackLeft, sackRight, blocks);
+            layer.events().increment(TcpEvent.SACK_ACKS_SENT);
+        }
+        sackPending = false;
+        TcpHeader.writeChecksum(memory, tcpOffset, headerLength, localAddress, remoteAddress);
         layer.events().increment(TcpEvent.SEGMENTS_SENT);
-        if (!output.sendIpv4(pool, handle, dataHeaderLength, IpProtocol.TCP, remoteAddress, false))
+        if (!output.sendIpv4(pool, handle, headerLength, IpProtocol.TCP, remoteAddress, false))
         {
             layer.events().increment(TcpEvent.SEND_FAILED);
         }
@@ -1629,9 +1837,10 @@ public final class TcpConnection
             terminate(TcpCloseReason.TIMEOUT);
             return;
         }
-        // RFC 5681 §3.1 (4): ssthresh = max(FlightSize / 2, 2 * SMSS); cwnd = 1 SMSS (the loss window)
-        ssthresh = Math.max((sndMax - sndUna) / 2, 2 * effSndMss);
-        cwnd = effSndMss;
+        // RFC 5681 §3.1 (4): ssthresh from the flight size (on the first timeout of this data); cwnd = 1 SMSS (the
+        // loss window); RFC 6675 §5.1 and RFC 6582 §3.2 (4): recovery ends, none begins before SND.MAX is reached
+        congestion.onRetransmissionTimeout(sndMax - sndUna, retransmissions == 1, now);
+        recovery.onRetransmissionTimeout(sndMax);
         rtt.backOff();
         timing = false;
         // go back to SND.UNA: the earliest segment now, the rest as the window reopens
@@ -1666,7 +1875,7 @@ public final class TcpConnection
             return;
         }
         persistBackoff++;
-        final int usable = sndUna + Math.min(sndWnd, cwnd) - sndNxt;
+        final int usable = sndUna + Math.min(sndWnd, congestion.congestionWindow()) - sndNxt;
         if (usable > 0)
         {
             layer.events().increment(TcpEvent.SWS_OVERRIDE_SENDS);
@@ -2431,7 +2640,31 @@ public final class TcpConnection
 
     public int congestionWindow()
     {
-        return cwnd;
+        return congestion.congestionWindow();
+    }
+
+    /** The congestion control of this connection ({@link TcpConfig#congestionControl()}). */
+    public CongestionControl congestionControl()
+    {
+        return congestion;
+    }
+
+    /** ssthresh ({@link Integer#MAX_VALUE} until the first loss). */
+    public int slowStartThreshold()
+    {
+        return congestion.slowStartThreshold();
+    }
+
+    /** Whether fast recovery (RFC 6675 with SACK, RFC 6582 without) is under way. */
+    public boolean inLossRecovery()
+    {
+        return recovery.inRecovery();
+    }
+
+    /** Loss recoveries entered on duplicate ACKs or SACK (fast retransmits). */
+    public long lossRecoveries()
+    {
+        return recovery.recoveries();
     }
 
     /** The current retransmission timeout in nanoseconds. */

@@ -56,5 +56,17 @@ public enum TcpEvent
     /** {@code connect} was refused: the layer holds {@link TcpConfig#maxConnections()} connections. */
     CONNECT_REFUSED_LIMIT,
     /** A write or claim stopped at the connection's send buffer limit (bytes or buffers, {@link TcpConfig}). */
-    SEND_BUFFER_FULL
+    SEND_BUFFER_FULL,
+    /** ACKs sent with SACK blocks (RFC 2018 §4). */
+    SACK_ACKS_SENT,
+    /** ACKs received whose first SACK block reports data the peer got twice (D-SACK, RFC 2883 §4). */
+    DSACKS_RECEIVED,
+    /** Loss recoveries entered on duplicate ACKs or SACK: fast retransmits (RFC 5681 §3.2, RFC 6675 §5). */
+    FAST_RETRANSMITS,
+    /** RFC 6675 NextSeg (4): rescue retransmissions. */
+    RESCUE_RETRANSMISSIONS,
+    /** The peer's cumulative ACK stopped at data it had SACKed (it reneged, RFC 2018 §8): the scoreboard cleared. */
+    SACK_RENEGED,
+    /** cwnd restarted after an idle period (RFC 5681 §4.1). */
+    IDLE_RESTARTS
 }

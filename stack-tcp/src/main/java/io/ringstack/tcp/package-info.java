@@ -1,5 +1,6 @@
 /**
- * TCP (RFC 9293 with RFC 7323, RFC 6298, RFC 5681 §3.1, RFC 5961, RFC 1122), part 1 of issues 6 and 7.
+ * TCP (RFC 9293 with RFC 7323, RFC 6298, RFC 5681, RFC 5961, RFC 1122; RFC 2018, RFC 6675, RFC 6582, RFC 9438),
+ * issues 6 and 7.
  * <p>
  * {@link io.ringstack.tcp.TcpLayer} registers as IPv4 protocol 6 of an {@code Ipv4Stack}, demultiplexes segments by
  * 4-tuple (a primitive-keyed table, nothing allocated per lookup) to {@link io.ringstack.tcp.TcpConnection}s or by
@@ -24,8 +25,13 @@
  * retains it once more for the TX ring, and a buffer still on the ring is not re-sent until the ring lets go.
  * <p>
  * The wire formats are in {@link io.ringstack.tcp.wire}: {@code TcpHeader}, {@code TcpOptions},
- * {@code SequenceNumber}, {@code TcpDrop}. Not here yet (issue 7): SACK scoreboard and SACK-based recovery, fast
- * retransmit/recovery, pluggable congestion control, RFC 6528 ISNs, challenge-ACK rate limits, SYN cookies.
+ * {@code SequenceNumber}, {@code TcpDrop}.
+ * <p>
+ * Loss recovery and congestion control (issue 7): SACK blocks from the {@code OutOfOrderQueue} (RFC 2018), the
+ * peer's blocks kept by {@code SackScoreboard} over the {@code SendQueue}, {@code LossRecovery} (RFC 6675 with SACK;
+ * RFC 5681 §3.2 fast retransmit, RFC 6582 NewReno and RFC 3042 limited transmit without), and the window from a
+ * {@link io.ringstack.tcp.CongestionControl}: {@link io.ringstack.tcp.Cubic} (RFC 9438, the default) or
+ * {@link io.ringstack.tcp.NewReno}. Not here yet (issue 7): RFC 6528 ISNs, challenge-ACK rate limits, SYN cookies.
  * <p>
  * The layering rule: this module depends only on the modules below it; see docs/ARCHITECTURE.md.
  */

@@ -42,6 +42,8 @@ public final class TcpOptions
     public static final int MAX_WINDOW_SCALE = 14;
     /** At most four SACK blocks fit in the 40 bytes of options (RFC 2018 §3). */
     public static final int MAX_SACK_BLOCKS = 4;
+    /** Three SACK blocks fit beside the 12 bytes of timestamps (RFC 2018 §3). */
+    public static final int MAX_SACK_BLOCKS_WITH_TIMESTAMPS = 3;
 
     private int mss = -1;
     private int windowScale = -1;
@@ -304,5 +306,45 @@ public final class TcpOptions
         buffer.putByte(offset + 1, (byte)LENGTH_TIMESTAMPS);
         buffer.putInt(offset + 2, timestampValue, ByteOrder.BIG_ENDIAN);
         buffer.putInt(offset + 6, timestampEchoReply, ByteOrder.BIG_ENDIAN);
+    }
+
+    /**
+     * Writes NOP, NOP, SACK with {@code count} blocks [left, right) (RFC 2018 §3, aligned as in its Appendix):
+     * <pre>
+     *                      +--------+--------+
+     *                      | Kind=5 | Length |
+     *    +--------+--------+--------+--------+
+     *    |      Left Edge of 1st Block       |
+     *    +--------+--------+--------+--------+
+     *    |      Right Edge of 1st Block      |
+     *    +--------+--------+--------+--------+
+     *    /            . . .                  /
+     * </pre>
+     *
+     * @return the bytes written: {@link #sackLength}({@code count}).
+     */
+    public static int writeSack(
+        final MutableDirectBuffer buffer, final int offset, final int[] left, final int[] right, final int count)
+    {
+        if (count < 1 || count > MAX_SACK_BLOCKS)
+        {
+            throw new IllegalArgumentException("a SACK option holds 1 to 4 blocks, not " + count);
+        }
+        buffer.putByte(offset, (byte)KIND_NOP);
+        buffer.putByte(offset + 1, (byte)KIND_NOP);
+        buffer.putByte(offset + 2, (byte)KIND_SACK);
+        buffer.putByte(offset + 3, (byte)(2 + 8 * count));
+        for (int b = 0; b < count; b++)
+        {
+            buffer.putInt(offset + 4 + 8 * b, left[b], ByteOrder.BIG_ENDIAN);
+            buffer.putInt(offset + 8 + 8 * b, right[b], ByteOrder.BIG_ENDIAN);
+        }
+        return sackLength(count);
+    }
+
+    /** The length {@link #writeSack} writes for {@code count} blocks (0 for none). */
+    public static int sackLength(final int count)
+    {
+        return count == 0 ? 0 : 4 + 8 * count;
     }
 }

@@ -194,6 +194,9 @@ final class ScriptedStack implements ScriptTarget, AutoCloseable
                 }
             }
             case "expect-readable" -> assertEquals(Integer.parseInt(args.get(0)), connection.readable(), "readable");
+            case "expect-cwnd" -> assertEquals(Integer.parseInt(args.get(0)), connection.congestionWindow(), "cwnd");
+            case "expect-ssthresh" -> assertEquals(Integer.parseInt(args.get(0)), connection.slowStartThreshold(),
+                "ssthresh");
             case "expect-listen-pending" -> assertEquals(Integer.parseInt(args.get(0)), listener.pending(), "pending");
             case "expect-send-window" -> assertEquals(Integer.parseInt(args.get(0)), connection.sendWindow(),
                 "SND.WND");

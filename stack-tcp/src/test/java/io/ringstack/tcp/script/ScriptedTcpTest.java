@@ -64,8 +64,9 @@ class ScriptedTcpTest
     /**
      * Config lines: {@code // config: nodelay}, {@code // config: no-timestamps}, {@code no-wscale}, {@code no-sack},
      * {@code msl-ms N}, {@code keepalive-ms IDLE INTERVAL PROBES}, {@code rto-ms INITIAL MIN MAX},
-     * {@code receive-buffer BYTES BUFFERS}, {@code delack-ms N}, {@code fixed-isn} (the script writes the stack's
-     * absolute sequence numbers: see {@link #scriptWithWrappingSequenceNumbers}).
+     * {@code receive-buffer BYTES BUFFERS}, {@code delack-ms N}, {@code congestion-control new-reno|cubic},
+     * {@code fixed-isn} (the script writes the stack's absolute sequence numbers: see
+     * {@link #scriptWithWrappingSequenceNumbers}).
      */
     static TcpConfig configFor(final String text)
     {
@@ -91,6 +92,8 @@ class ScriptedTcpTest
                 case "receive-buffer" -> config.withReceiveBuffer(Integer.parseInt(w[1]), Integer.parseInt(w[2]));
                 case "delack-ms" -> config.withDelayedAck(Long.parseLong(w[1]) * 1_000_000L);
                 case "fixed-isn" -> config;
+                case "congestion-control" -> config.withCongestionControl(
+                    io.ringstack.tcp.CongestionAlgorithm.valueOf(w[1].toUpperCase().replace('-', '_')));
                 default -> throw new IllegalArgumentException("unknown config " + line);
             };
         }
