@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class SackGenerationTest
 {
     private final PacketBufferPool pool = PacketBufferPool.allocate("sack", 256, 64);
-    private final OutOfOrderQueue queue = new OutOfOrderQueue(16);
+    private final OutOfOrderQueue queue = new OutOfOrderQueue(16, new BufferBudget(64));
     private final int[] left = new int[4];
     private final int[] right = new int[4];
 

@@ -97,12 +97,17 @@ class SipHashTest
         {
             sink += hash.hash(i, sink) + hash.hash(i, sink, 3) + hash.hash(message, 0, i & 63);
         }
-        final long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 200_000; i++)
+        // up to three windows: the JIT finishing a compilation inside one may allocate on this thread
+        long allocated = -1;
+        for (int window = 0; window < 3 && allocated != 0; window++)
         {
-            sink += hash.hash(i, sink) + hash.hash(i, sink, 3) + hash.hash(message, 0, i & 63);
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 200_000; i++)
+            {
+                sink += hash.hash(i, sink) + hash.hash(i, sink, 3) + hash.hash(message, 0, i & 63);
+            }
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
         }
-        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertEquals(0, allocated, "bytes allocated (sink " + sink + ")");
+        assertEquals(0, allocated, "bytes allocated in the last of three windows (sink " + sink + ")");
     }
 }
