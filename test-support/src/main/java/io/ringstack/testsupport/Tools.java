@@ -55,7 +55,10 @@ public final class Tools
         Map.entry("tee", "coreutils"),
         Map.entry("qemu-system-x86_64", "qemu-system-x86"),
         Map.entry("busybox", "busybox-static"),
-        Map.entry("cpio", "cpio"));
+        Map.entry("cpio", "cpio"),
+        Map.entry("hping3", "hping3"),
+        Map.entry("curl", "curl"),
+        Map.entry("wrk", "wrk"));
 
     private Tools()
     {
