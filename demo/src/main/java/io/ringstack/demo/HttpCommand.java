@@ -240,8 +240,8 @@ final class HttpCommand implements Subcommand
             final String url = "http://" + address + (port == 80 ? "" : ":" + port);
             out.printf("ringstack http: serving %s/ on TAP %s (Linux's side %s)%s%n", url, tap, linuxIp,
                 config.directory() == null ? "" : ", files from " + config.directory());
-            out.printf("try:  curl -v %s/bytes/1000 %s/chunked/100000 -o /dev/null -o /dev/null%n", url, url);
-            out.printf("      curl -s %s/bytes/100000000 | sha256sum%n", url);
+            out.printf("try:  curl -i %s/bytes/100 %s/chunked/100%n", url, url);
+            out.printf("      curl -s %s/bytes/100000000 | sha256sum      (%s)%n", url, BytesPattern.SHA256_OF_100_MB);
             out.flush();
             if (seconds > 0)
             {

@@ -21,7 +21,7 @@ public final class RingstackCommand
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
 
-    /** The verbs, in the order the usage text lists them.  */
+    /** The verbs, in the order the usage text lists them. */
     private static final List<Subcommand> COMMANDS = List.of(new DecodeCommand(), new EchoCommand(), new HttpCommand(),
         new PciCommand());
 
