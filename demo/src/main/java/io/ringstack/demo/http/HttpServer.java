@@ -272,9 +272,9 @@ public final class HttpServer implements TcpListenHandler
         }
         counters.put("http.body.bytes", bodyBytes);
         counters.put("http.file.errors", fileErrors);
-        for (final Map.Entry<HttpRequestError, Long> e : errors.snapshot().entrySet())
+        for (final HttpRequestError reason : HttpRequestError.values())
         {
-            counters.put("http.refused." + e.getKey().name().toLowerCase(java.util.Locale.ROOT), e.getValue());
+            counters.put("http.refused." + reason.name().toLowerCase(java.util.Locale.ROOT), errors.get(reason));
         }
         return counters;
     }
