@@ -108,8 +108,8 @@ final class HttpCommand implements Subcommand
                 {
                     throw new IllegalArgumentException("--tap needs --ip A/P (ours) and --linux-ip A/P (Linux's side)");
                 }
-                StackConfig.of(ip); // a bad CIDR is refused here, with its own message
-                StackConfig.of(linuxIp);
+                checkCidr("--ip", ip); // a bad CIDR is refused here, before any device is made
+                checkCidr("--linux-ip", linuxIp);
             }
         }
         catch (final IllegalArgumentException ex)
@@ -128,6 +128,18 @@ final class HttpCommand implements Subcommand
         {
             err.println("ringstack http: " + ex.getMessage());
             return RingstackCommand.EXIT_FAILURE;
+        }
+    }
+
+    private static void checkCidr(final String option, final String cidr)
+    {
+        try
+        {
+            StackConfig.of(cidr);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(option + " " + cidr + ": " + ex.getMessage(), ex);
         }
     }
 

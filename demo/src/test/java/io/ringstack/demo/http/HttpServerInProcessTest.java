@@ -486,6 +486,41 @@ class HttpServerInProcessTest
     }
 
     @Test
+    void idleConnectionsAndLingeringClosesEndOnTheSweep() throws Exception
+    {
+        final HttpServerConfig quick = HttpServerConfig.defaults().withTimeouts(TimeUnit.MILLISECONDS.toNanos(300),
+            TimeUnit.MILLISECONDS.toNanos(300));
+        try (HttpService shortLived = HttpService.start(hosts.b(), PORT + 2, quick);
+             TcpSocket idle = hosts.a().connect(SERVER, PORT + 2, 5, TimeUnit.SECONDS))
+        {
+            idle.setReadTimeout(5, TimeUnit.SECONDS);
+            final BlockingHttpClient client = client(idle);
+            client.send(BlockingHttpClient.request("GET", "/bytes/3", "x"));
+            assertEquals("012", client.read(false).bodyText());
+            final long start = System.nanoTime();
+            assertTrue(client.atEndOfStream(), "closed by the server once idle");
+            final long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(waited >= 250 && waited < 4000, "closed after the idle time, at a sweep: " + waited + " ms");
+            // a client that never closes its side after "Connection: close": FIN, then the linger time, then gone
+            final TcpSocket lingering = hosts.a().connect(SERVER, PORT + 2, 5, TimeUnit.SECONDS);
+            lingering.setReadTimeout(5, TimeUnit.SECONDS);
+            final BlockingHttpClient second = client(lingering);
+            second.send("GET /bytes/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertEquals("0", second.read(false).bodyText());
+            assertTrue(second.atEndOfStream());
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (hosts.b().submit(() -> shortLived.server().openConnections()).get() > 0 &&
+                System.nanoTime() < deadline)
+            {
+                Thread.sleep(50);
+            }
+            assertEquals(0, hosts.b().submit(() -> shortLived.server().openConnections()).get(),
+                "the lingering connection was let go");
+            lingering.close();
+        }
+    }
+
+    @Test
     void theRootWithoutADirectoryIsTheIndexPage() throws Exception
     {
         try (HttpService plain = HttpService.start(hosts.b(), PORT + 1, HttpServerConfig.defaults());
