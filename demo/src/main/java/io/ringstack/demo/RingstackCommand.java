@@ -9,6 +9,7 @@ import java.util.List;
  * <pre>
  *   ringstack decode FILE [--limit N]    decode a pcap/pcapng capture, one line per frame, then a summary
  *   ringstack echo [--inproc | --tap ...]  TCP echo server; in-process with a built-in client and a results table
+ *   ringstack http [--inproc | --tap ...]  HTTP/1.1 server; in-process with a built-in client, or over TAP for curl
  *   ringstack pci --ip A/P [...]         run the stack on a real 8254x NIC (root, no IOMMU, huge pages)
  *   ringstack help                       this text
  * </pre>
@@ -20,8 +21,9 @@ public final class RingstackCommand
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
 
-    /** The verbs, in the order the usage text lists them. Issue 8 adds http and echo here. */
-    private static final List<Subcommand> COMMANDS = List.of(new DecodeCommand(), new EchoCommand(), new PciCommand());
+    /** The verbs, in the order the usage text lists them. */
+    private static final List<Subcommand> COMMANDS = List.of(new DecodeCommand(), new EchoCommand(), new HttpCommand(),
+        new PciCommand());
 
     private RingstackCommand()
     {

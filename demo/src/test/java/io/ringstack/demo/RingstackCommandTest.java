@@ -95,6 +95,43 @@ class RingstackCommandTest
     }
 
     @Test
+    void httpInProcessRunsTheBuiltInClientAndPrintsItsTable()
+    {
+        assertEquals(0, run("http", "--inproc", "--connections", "3", "--requests", "300", "--path", "/chunked/5000"),
+            err());
+        final List<String> lines = out();
+        assertTrue(lines.get(1).startsWith("connections  path               requests   per second"),
+            String.join("\n", lines));
+        final String[] row = lines.get(2).trim().split("\\s+");
+        assertEquals("3", row[0]);
+        assertEquals("/chunked/5000", row[1]);
+        assertEquals("300", row[2], "every request answered");
+        assertEquals("1500000", row[row.length - 2], "body bytes, each checked against the pattern");
+        assertEquals("0", row[row.length - 1], "no errors");
+        assertTrue(lines.get(3).startsWith("server: 300 requests, 300 responses (2xx 300, 4xx 0, 5xx 0)"), lines.get(3));
+    }
+
+    @Test
+    void httpRefusesBadAddressesAndAnInterfaceThatExists()
+    {
+        assertEquals(2, run("http", "--tap", "rs9", "--ip", "10.0.0.300/24", "--linux-ip", "10.0.0.1/24"));
+        assertTrue(err().startsWith("ringstack http: --ip 10.0.0.300/24: ") && err().contains("0 to 255"), err());
+        errBytes.reset();
+        assertEquals(2, run("http", "--tap", "rs9", "--ip", "10.0.0.2", "--linux-ip", "10.0.0.1/24"));
+        assertTrue(err().contains("--ip 10.0.0.2: '10.0.0.2' is not ADDRESS/PREFIX"), err());
+        errBytes.reset();
+        assertEquals(2, run("http", "--tap", "rs9"));
+        assertTrue(err().contains("--tap needs --ip A/P (ours) and --linux-ip A/P"), err());
+        errBytes.reset();
+        Assumptions.assumeTrue(Files.exists(Path.of("/sys/class/net/lo")), "no /sys/class/net/lo");
+        assertEquals(1, run("http", "--tap", "lo", "--ip", "10.0.0.2/24", "--linux-ip", "10.0.0.1/24"));
+        assertTrue(err().contains("interface lo exists already: pick another --tap name"), err());
+        errBytes.reset();
+        assertEquals(2, run("http", "--path", "bytes/5"));
+        assertTrue(err().contains("--path must start with '/'"), err());
+    }
+
+    @Test
     void limitStopsEarly()
     {
         final Path file = capture("zeek--icmp_dot1q.pcap");

@@ -1,0 +1,270 @@
+package io.ringstack.demo;
+
+import io.ringstack.demo.http.BlockingHttpClient;
+import io.ringstack.demo.http.BytesPattern;
+import io.ringstack.demo.http.HttpServerConfig;
+import io.ringstack.demo.http.HttpService;
+import io.ringstack.ip.stack.StackConfig;
+import io.ringstack.socket.NetStack;
+import io.ringstack.socket.TcpSocket;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code ringstack http}: the HTTP/1.1 server of {@code io.ringstack.demo.http} on ringstack's event-loop API. With
+ * {@code --tap NAME --ip A/P --linux-ip A/P} (root) it serves Linux over a new TAP device and prints the curl
+ * command to try; otherwise ({@code --inproc}) it runs two hosts in this process, drives the server with a
+ * built-in client of blocking sockets (keep-alive, one thread per connection) and prints a results table.
+ */
+final class HttpCommand implements Subcommand
+{
+    static final int PORT = 80;
+
+    @Override
+    public String name()
+    {
+        return "http";
+    }
+
+    @Override
+    public String arguments()
+    {
+        return "[--inproc --connections N --requests N --path P | --tap NAME --ip A/P --linux-ip A/P --seconds N]" +
+            " [--dir DIR] [--port P]";
+    }
+
+    @Override
+    public String summary()
+    {
+        return "HTTP/1.1 server (in-process with a built-in client, or over TAP for curl)";
+    }
+
+    @Override
+    public int run(final List<String> arguments, final PrintStream out, final PrintStream err)
+    {
+        int connections = 4;
+        int requests = 20_000;
+        String path = "/bytes/100";
+        int seconds = 0;
+        int port = PORT;
+        String tap = null;
+        String ip = null;
+        String linuxIp = null;
+        Path dir = null;
+        try
+        {
+            for (int i = 0; i < arguments.size(); i++)
+            {
+                final String option = arguments.get(i);
+                if (option.equals("--inproc"))
+                {
+                    continue;
+                }
+                if (i + 1 >= arguments.size())
+                {
+                    throw new IllegalArgumentException(option + " needs a value");
+                }
+                final String value = arguments.get(++i);
+                switch (option)
+                {
+                    case "--connections" -> connections = Integer.parseInt(value);
+                    case "--requests" -> requests = Integer.parseInt(value);
+                    case "--path" -> path = value;
+                    case "--seconds" -> seconds = Integer.parseInt(value);
+                    case "--port" -> port = Integer.parseInt(value);
+                    case "--tap" -> tap = value;
+                    case "--ip" -> ip = value;
+                    case "--linux-ip" -> linuxIp = value;
+                    case "--dir" -> dir = Path.of(value);
+                    default -> throw new IllegalArgumentException("unknown option " + option);
+                }
+            }
+            if (connections < 1 || requests < connections || seconds < 0 || port < 1 || port > 65535)
+            {
+                throw new IllegalArgumentException("--connections must be positive, --requests at least " +
+                    "--connections, --seconds >= 0, --port 1..65535");
+            }
+            if (!path.startsWith("/"))
+            {
+                throw new IllegalArgumentException("--path must start with '/', e.g. /bytes/100");
+            }
+            if (dir != null && !Files.isDirectory(dir))
+            {
+                throw new IllegalArgumentException("--dir " + dir + " is not a directory");
+            }
+            if (tap != null)
+            {
+                if (ip == null || linuxIp == null)
+                {
+                    throw new IllegalArgumentException("--tap needs --ip A/P (ours) and --linux-ip A/P (Linux's side)");
+                }
+                checkCidr("--ip", ip); // a bad CIDR is refused here, before any device is made
+                checkCidr("--linux-ip", linuxIp);
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("ringstack http: " + (ex instanceof NumberFormatException ? "not a number: " : "") +
+                ex.getMessage());
+            return RingstackCommand.EXIT_USAGE;
+        }
+        final HttpServerConfig config = HttpServerConfig.defaults().withDirectory(dir);
+        try
+        {
+            return tap != null ? serveTap(tap, ip, linuxIp, port, seconds, config, out) :
+                inProcess(connections, requests, path, port, config, out);
+        }
+        catch (final RuntimeException | InterruptedException ex)
+        {
+            err.println("ringstack http: " + ex.getMessage());
+            return RingstackCommand.EXIT_FAILURE;
+        }
+    }
+
+    private static void checkCidr(final String option, final String cidr)
+    {
+        try
+        {
+            StackConfig.of(cidr);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(option + " " + cidr + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static int inProcess(final int connections, final int requests, final String path, final int port,
+        final HttpServerConfig config, final PrintStream out) throws InterruptedException
+    {
+        out.printf("ringstack http: in-process pair (no TAP: run as root with --tap for curl), 10.0.0.1 -> " +
+            "http://10.0.0.2:%d%s%n", port, path);
+        try (NetStack.Pair hosts = NetStack.inMemoryPair(
+            NetStack.builder("client").mac(0x5254_0000_0A01L).address("10.0.0.1/24"),
+            NetStack.builder("server").mac(0x5254_0000_0A02L).address("10.0.0.2/24"));
+             HttpService service = HttpService.start(hosts.b(), port, config))
+        {
+            final boolean patterned = path.startsWith("/bytes/") || path.startsWith("/chunked/");
+            final byte[] request = BlockingHttpClient.request("GET", path, "10.0.0.2");
+            final long[][] latencies = new long[connections][];
+            final AtomicLong errors = new AtomicLong();
+            final AtomicLong bodyBytes = new AtomicLong();
+            final CountDownLatch done = new CountDownLatch(connections);
+            final List<Thread> threads = new ArrayList<>();
+            final long start = System.nanoTime();
+            for (int c = 0; c < connections; c++)
+            {
+                final int mine = requests / connections + (c < requests % connections ? 1 : 0);
+                final long[] times = new long[mine];
+                latencies[c] = times;
+                final Thread thread = new Thread(() ->
+                {
+                    try (TcpSocket socket = hosts.a().connect("10.0.0.2", port, 5, TimeUnit.SECONDS))
+                    {
+                        socket.setReadTimeout(30, TimeUnit.SECONDS);
+                        final BlockingHttpClient client = new BlockingHttpClient(socket.getInputStream(),
+                            socket.getOutputStream());
+                        final long[] position = new long[1];
+                        final long[] wrong = new long[1];
+                        final BlockingHttpClient.BodySink check = (bytes, offset, length) ->
+                        {
+                            if (patterned)
+                            {
+                                wrong[0] += BytesPattern.mismatches(position[0], bytes, offset, length);
+                            }
+                            position[0] += length;
+                        };
+                        for (int r = 0; r < mine; r++)
+                        {
+                            position[0] = 0;
+                            wrong[0] = 0;
+                            final long t = System.nanoTime();
+                            client.send(request);
+                            final BlockingHttpClient.Response response = client.read(false, check);
+                            times[r] = System.nanoTime() - t;
+                            bodyBytes.addAndGet(response.bodyLength());
+                            if (response.status() / 100 != 2 || wrong[0] != 0)
+                            {
+                                errors.incrementAndGet();
+                            }
+                            if (response.closes())
+                            {
+                                throw new IOException("the server closed the connection after request " + (r + 1));
+                            }
+                        }
+                    }
+                    catch (final IOException | RuntimeException ex)
+                    {
+                        errors.incrementAndGet();
+                        System.err.println("client: " + ex);
+                    }
+                    done.countDown();
+                }, "http-client-" + c);
+                threads.add(thread);
+                thread.start();
+            }
+            done.await(600, TimeUnit.SECONDS);
+            final double seconds = (System.nanoTime() - start) / 1e9;
+            final long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).filter(v -> v > 0).sorted()
+                .toArray();
+            out.printf("%-12s %-18s %-10s %-12s %-9s %-9s %-9s %-15s %-7s%n", "connections", "path", "requests",
+                "per second", "p50 us", "p99 us", "p99.9 us", "body bytes", "errors");
+            out.printf("%-12d %-18s %-10d %-12.0f %-9.1f %-9.1f %-9.1f %-15d %-7d%n", connections, path, all.length,
+                all.length / seconds, percentile(all, 0.5), percentile(all, 0.99), percentile(all, 0.999),
+                bodyBytes.get(), errors.get());
+            final Map<String, Long> counters = service.counters();
+            out.printf("server: %,d requests, %,d responses (2xx %,d, 4xx %,d, 5xx %,d), %,d body bytes; blocking " +
+                    "clients on their own threads, the server on the event loop%n", counters.get("http.requests"),
+                counters.get("http.responses"), counters.get("http.responses.2xx"),
+                counters.get("http.responses.4xx"), counters.get("http.responses.5xx"),
+                counters.get("http.body.bytes"));
+            return errors.get() == 0 && all.length == requests ? RingstackCommand.EXIT_OK :
+                RingstackCommand.EXIT_FAILURE;
+        }
+    }
+
+    private static double percentile(final long[] sorted, final double p)
+    {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int)(sorted.length * p))] / 1e3;
+    }
+
+    private static int serveTap(final String tap, final String ip, final String linuxIp, final int port,
+        final int seconds, final HttpServerConfig config, final PrintStream out) throws InterruptedException
+    {
+        if (Files.exists(Path.of("/sys/class/net", tap)))
+        {
+            throw new IllegalStateException("interface " + tap + " exists already: pick another --tap name, or " +
+                "delete it with 'ip link del " + tap + "'");
+        }
+        try (NetStack host = NetStack.builder("http").mac(0x0252_5300_0080L).address(ip).tap(tap, linuxIp).start();
+             HttpService service = HttpService.start(host, port, config))
+        {
+            final String address = ip.substring(0, ip.indexOf('/'));
+            final String url = "http://" + address + (port == 80 ? "" : ":" + port);
+            out.printf("ringstack http: serving %s/ on TAP %s (Linux's side %s)%s%n", url, tap, linuxIp,
+                config.directory() == null ? "" : ", files from " + config.directory());
+            out.printf("try:  curl -i %s/bytes/100 %s/chunked/100%n", url, url);
+            out.printf("      curl -s %s/bytes/100000000 | sha256sum      (%s)%n", url, BytesPattern.SHA256_OF_100_MB);
+            out.flush();
+            if (seconds > 0)
+            {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+            }
+            else
+            {
+                Thread.currentThread().join();
+            }
+            service.counters().forEach((name, value) -> out.printf("  %-45s %,d%n", name, value));
+        }
+        return RingstackCommand.EXIT_OK;
+    }
+}
