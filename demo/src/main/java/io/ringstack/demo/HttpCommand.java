@@ -39,7 +39,7 @@ final class HttpCommand implements Subcommand
     @Override
     public String arguments()
     {
-        return "[--inproc --connections N --requests N --path P | --tap NAME --ip A/P --linux-ip A/P --seconds N]" +
+        return "[--auto | --inproc --connections N --requests N --path P | --tap NAME --ip A/P --linux-ip A/P --seconds N]" +
             " [--dir DIR] [--port P]";
     }
 
@@ -61,6 +61,8 @@ final class HttpCommand implements Subcommand
         String ip = null;
         String linuxIp = null;
         Path dir = null;
+        boolean auto = false;
+        boolean inproc = false;
         try
         {
             for (int i = 0; i < arguments.size(); i++)
@@ -68,6 +70,12 @@ final class HttpCommand implements Subcommand
                 final String option = arguments.get(i);
                 if (option.equals("--inproc"))
                 {
+                    inproc = true;
+                    continue;
+                }
+                if (option.equals("--auto"))
+                {
+                    auto = true;
                     continue;
                 }
                 if (i + 1 >= arguments.size())
@@ -101,6 +109,22 @@ final class HttpCommand implements Subcommand
             if (dir != null && !Files.isDirectory(dir))
             {
                 throw new IllegalArgumentException("--dir " + dir + " is not a directory");
+            }
+            if (auto && tap == null && !inproc)
+            {
+                final String reason = AutoWire.tapUnavailableReason();
+                if (reason == null)
+                {
+                    tap = AutoWire.freeTapName();
+                    ip = AutoWire.OUR_CIDR;
+                    linuxIp = AutoWire.LINUX_CIDR;
+                    out.println("ringstack http: root and /dev/net/tun are here: serving Linux over TAP " + tap +
+                        " until Ctrl-C (--inproc runs the in-process pair instead)");
+                }
+                else
+                {
+                    out.println("ringstack http: " + reason + ": running the in-process pair instead (no TAP)");
+                }
             }
             if (tap != null)
             {

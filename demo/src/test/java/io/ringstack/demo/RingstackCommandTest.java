@@ -88,6 +88,26 @@ class RingstackCommandTest
     }
 
     @Test
+    void httpAutoWithInprocRunsTheInProcessPair()
+    {
+        assertEquals(0, run("http", "--auto", "--inproc", "--connections", "2", "--requests", "200"), err());
+        assertTrue(String.join("\n", out()).contains("200"), String.join("\n", out()));
+        assertTrue(!String.join("\n", out()).contains("TAP rs"), "--inproc wins over --auto");
+    }
+
+    @Test
+    void theAutoWireNamesAFreeTapAndSaysWhyItCannotUseOne()
+    {
+        final String name = AutoWire.freeTapName();
+        assertTrue(name.matches("rs\\d+") && !java.nio.file.Files.exists(java.nio.file.Path.of("/sys/class/net", name)),
+            name);
+        final String reason = AutoWire.tapUnavailableReason();
+        final boolean root = "root".equals(System.getProperty("user.name"));
+        assertTrue(reason == null ? root || java.nio.file.Files.exists(java.nio.file.Path.of("/dev/net/tun")) :
+            reason.contains("CAP_NET_ADMIN") || reason.contains("/dev/net/tun"), String.valueOf(reason));
+    }
+
+    @Test
     void echoRefusesATapWithoutAddresses()
     {
         assertEquals(2, run("echo", "--tap", "rs9"));
