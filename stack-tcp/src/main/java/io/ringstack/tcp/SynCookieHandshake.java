@@ -1,12 +1,12 @@
 package io.ringstack.tcp;
 
 import io.ringstack.ip.Ipv4Output;
-import io.ringstack.ip.wire.Ipv4Header;
 import io.ringstack.ip.wire.IpProtocol;
+import io.ringstack.ip.wire.Ipv4Header;
+import io.ringstack.ip.wire.TcpHeader;
 import io.ringstack.nic.memory.BufferHolder;
 import io.ringstack.nic.memory.PacketBufferPool;
 import io.ringstack.tcp.wire.SequenceNumber;
-import io.ringstack.tcp.wire.TcpHeader;
 import io.ringstack.tcp.wire.TcpOptions;
 import org.agrona.concurrent.UnsafeBuffer;
 

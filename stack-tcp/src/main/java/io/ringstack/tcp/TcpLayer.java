@@ -4,14 +4,15 @@ import io.ringstack.ethernet.ReasonCounters;
 import io.ringstack.ip.Ipv4Output;
 import io.ringstack.ip.Ipv4ProtocolHandler;
 import io.ringstack.ip.stack.Ipv4Stack;
+import io.ringstack.ip.wire.IpProtocol;
 import io.ringstack.ip.wire.Ipv4Address;
 import io.ringstack.ip.wire.Ipv4Header;
-import io.ringstack.ip.wire.IpProtocol;
+import io.ringstack.ip.wire.TcpHeader;
+import io.ringstack.ip.wire.TcpHeaderDrop;
 import io.ringstack.nic.memory.BufferHolder;
 import io.ringstack.nic.memory.PacketBufferPool;
 import io.ringstack.tcp.wire.SequenceNumber;
 import io.ringstack.tcp.wire.TcpDrop;
-import io.ringstack.tcp.wire.TcpHeader;
 import io.ringstack.tcp.wire.TcpOptions;
 import org.agrona.DeadlineTimerWheel;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -283,7 +284,7 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
         final TcpHeader seg = segment;
         if (!seg.wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength()))
         {
-            drops.increment(seg.problem());
+            drops.increment(seg.problem() == TcpHeaderDrop.TRUNCATED ? TcpDrop.TRUNCATED : TcpDrop.BAD_DATA_OFFSET);
             return false;
         }
         final int source = ip.source();

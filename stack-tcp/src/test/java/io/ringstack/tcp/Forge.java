@@ -1,10 +1,10 @@
 package io.ringstack.tcp;
 
 import io.ringstack.ethernet.wire.EtherType;
-import io.ringstack.ip.wire.Ipv4Header;
 import io.ringstack.ip.wire.IpProtocol;
+import io.ringstack.ip.wire.Ipv4Header;
+import io.ringstack.ip.wire.TcpHeader;
 import io.ringstack.nic.e1000.MacAddress;
-import io.ringstack.tcp.wire.TcpHeader;
 import io.ringstack.tcp.wire.TcpOptions;
 import org.agrona.concurrent.UnsafeBuffer;
 

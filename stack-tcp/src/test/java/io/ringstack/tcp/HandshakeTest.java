@@ -1,6 +1,6 @@
 package io.ringstack.tcp;
 
-import io.ringstack.tcp.wire.TcpHeader;
+import io.ringstack.ip.wire.TcpHeader;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.ringstack.tcp;
 
-import io.ringstack.tcp.wire.TcpHeader;
+import io.ringstack.ip.wire.TcpHeader;
 
 /** A TCP segment seen on the wire by {@link WireTap}, decoded (tests only). */
 record Segment(

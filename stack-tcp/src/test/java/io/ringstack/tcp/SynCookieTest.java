@@ -1,9 +1,9 @@
 package io.ringstack.tcp;
 
 import io.ringstack.ip.wire.Ipv4Address;
+import io.ringstack.ip.wire.TcpHeader;
 import io.ringstack.nic.wire.FaultPlan;
 import io.ringstack.tcp.wire.TcpDrop;
-import io.ringstack.tcp.wire.TcpHeader;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 

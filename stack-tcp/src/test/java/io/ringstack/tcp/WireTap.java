@@ -1,11 +1,11 @@
 package io.ringstack.tcp;
 
 import io.ringstack.ethernet.wire.EtherType;
-import io.ringstack.ip.wire.Ipv4Header;
 import io.ringstack.ip.wire.IpProtocol;
+import io.ringstack.ip.wire.Ipv4Header;
+import io.ringstack.ip.wire.TcpHeader;
 import io.ringstack.nic.wire.FrameSink;
 import io.ringstack.nic.wire.WireEnd;
-import io.ringstack.tcp.wire.TcpHeader;
 import io.ringstack.tcp.wire.TcpOptions;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;

@@ -6,6 +6,7 @@ import io.ringstack.ethernet.wire.ArpDrop;
 import io.ringstack.ethernet.wire.EthernetDrop;
 import io.ringstack.ip.wire.IcmpDrop;
 import io.ringstack.ip.wire.Ipv4Drop;
+import io.ringstack.ip.wire.TcpHeaderDrop;
 import io.ringstack.ip.wire.UdpDrop;
 import org.agrona.DirectBuffer;
 
@@ -443,7 +444,7 @@ public final class DecodedFrame
         return tcpHeaderLength;
     }
 
-    /** 12 bits: reserved, CWR ECE URG ACK PSH RST SYN FIN ({@link TcpHeaderView} constants). */
+    /** 12 bits: reserved, CWR ECE URG ACK PSH RST SYN FIN ({@link io.ringstack.ip.wire.TcpHeader} constants). */
     public int tcpFlags()
     {
         return tcpFlags;

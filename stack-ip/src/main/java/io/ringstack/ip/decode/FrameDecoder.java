@@ -9,6 +9,7 @@ import io.ringstack.ip.wire.IcmpMessage;
 import io.ringstack.ip.wire.IpProtocol;
 import io.ringstack.ip.wire.Ipv4Drop;
 import io.ringstack.ip.wire.Ipv4Header;
+import io.ringstack.ip.wire.TcpHeader;
 import io.ringstack.ip.wire.UdpDrop;
 import io.ringstack.ip.wire.UdpHeader;
 import io.ringstack.nic.e1000.MacAddress;
@@ -53,7 +54,7 @@ public final class FrameDecoder
     private final Ipv4Header ipv4 = new Ipv4Header();
     private final UdpHeader udp = new UdpHeader();
     private final IcmpMessage icmp = new IcmpMessage();
-    private final TcpHeaderView tcp = new TcpHeaderView();
+    private final TcpHeader tcp = new TcpHeader();
 
     /** True for the link types {@link #decode} parses. */
     public static boolean supports(final int linkType)
@@ -351,13 +352,13 @@ public final class FrameDecoder
         frame.transport = Layer.TCP;
         frame.sourcePort = tcp.sourcePort();
         frame.destinationPort = tcp.destinationPort();
-        frame.tcpSequenceNumber = tcp.sequenceNumber();
-        frame.tcpAcknowledgmentNumber = tcp.acknowledgmentNumber();
+        frame.tcpSequenceNumber = tcp.sequenceNumber() & 0xFFFF_FFFFL;
+        frame.tcpAcknowledgmentNumber = tcp.acknowledgmentNumber() & 0xFFFF_FFFFL;
         frame.tcpHeaderLength = tcp.headerLength();
-        frame.tcpFlags = tcp.flags();
+        frame.tcpFlags = tcp.flagsWithReserved();
         frame.tcpWindow = tcp.window();
         frame.transportChecksum = fragment || captured < length ? ChecksumStatus.NOT_CHECKABLE :
-            tcp.checksumValid(ipv4.source(), ipv4.destination(), length) ? ChecksumStatus.GOOD : ChecksumStatus.BAD;
+            tcp.checksumValid(ipv4.source(), ipv4.destination()) ? ChecksumStatus.GOOD : ChecksumStatus.BAD;
         final int header = Math.min(tcp.headerLength(), captured); // options may be cut off by the capture
         frame.payloadOffset = offset + header;
         frame.payloadLength = captured - header;

@@ -1,5 +1,7 @@
 package io.ringstack.ip.decode;
 
+import io.ringstack.ip.wire.TcpHeaderDrop;
+
 /**
  * The protocol layers {@link FrameDecoder} parses, and the drop-reason enum each one reports when it rejects a
  * frame.

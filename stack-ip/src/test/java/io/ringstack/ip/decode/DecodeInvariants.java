@@ -4,6 +4,7 @@ import io.ringstack.ethernet.wire.ArpDrop;
 import io.ringstack.ethernet.wire.EthernetDrop;
 import io.ringstack.ip.wire.IcmpDrop;
 import io.ringstack.ip.wire.Ipv4Drop;
+import io.ringstack.ip.wire.TcpHeaderDrop;
 import io.ringstack.ip.wire.UdpDrop;
 
 /**

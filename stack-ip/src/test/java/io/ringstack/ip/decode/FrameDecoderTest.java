@@ -12,6 +12,8 @@ import io.ringstack.ip.wire.IpProtocol;
 import io.ringstack.ip.wire.Ipv4Address;
 import io.ringstack.ip.wire.Ipv4Drop;
 import io.ringstack.ip.wire.Ipv4Header;
+import io.ringstack.ip.wire.TcpHeader;
+import io.ringstack.ip.wire.TcpHeaderDrop;
 import io.ringstack.ip.wire.UdpDrop;
 import io.ringstack.ip.wire.UdpHeader;
 import io.ringstack.nic.e1000.MacAddress;
@@ -323,7 +325,7 @@ class FrameDecoderTest
     void tcpFixedHeaderFields()
     {
         final int header = EthernetFrame.writeHeader(build, 0, DST, SRC, EtherType.IPV4);
-        final int length = header + ipv4Tcp(header, 6, TcpHeaderView.FLAG_SYN | TcpHeaderView.FLAG_ACK);
+        final int length = header + ipv4Tcp(header, 6, TcpHeader.SYN | TcpHeader.ACK);
         assertTrue(decodeEthernet(length));
         assertEquals(Layer.TCP, frame.transport());
         assertEquals(443, frame.sourcePort());
@@ -347,10 +349,10 @@ class FrameDecoderTest
     void tcpDataOffsetMustBeAtLeast5AndInsideTheSegment()
     {
         final int header = EthernetFrame.writeHeader(build, 0, DST, SRC, EtherType.IPV4);
-        int length = header + ipv4Tcp(header, 4, TcpHeaderView.FLAG_SYN);
+        int length = header + ipv4Tcp(header, 4, TcpHeader.SYN);
         decodeEthernet(length);
         assertDrop(Layer.TCP, TcpHeaderDrop.BAD_DATA_OFFSET);
-        length = header + ipv4Tcp(header, 11, TcpHeaderView.FLAG_SYN); // 44 bytes of header in a 40-byte segment
+        length = header + ipv4Tcp(header, 11, TcpHeader.SYN); // 44 bytes of header in a 40-byte segment
         decodeEthernet(length);
         assertDrop(Layer.TCP, TcpHeaderDrop.BAD_DATA_OFFSET);
         Ipv4Header.write(build, header, 20, 0, 20 + 19, 7, 0, 64, IpProtocol.TCP, IP_SRC, IP_DST);
@@ -362,9 +364,9 @@ class FrameDecoderTest
     void tcpOptionsCutByTheCaptureLeaveTheFixedHeaderReadable()
     {
         final int header = EthernetFrame.writeHeader(build, 0, DST, SRC, EtherType.IPV4);
-        final int length = header + ipv4Tcp(header, 6, TcpHeaderView.FLAG_RST);
+        final int length = header + ipv4Tcp(header, 6, TcpHeader.RST);
         assertTrue(decode(FrameDecoder.LINKTYPE_ETHERNET, header + 20 + 22, length));
-        assertEquals(TcpHeaderView.FLAG_RST, frame.tcpFlags());
+        assertEquals(TcpHeader.RST, frame.tcpFlags());
         assertEquals(ChecksumStatus.NOT_CHECKABLE, frame.transportChecksum());
         assertEquals(header + 42, frame.payloadOffset());
         assertEquals(0, frame.payloadLength());

@@ -1,13 +1,14 @@
 package io.ringstack.ip.decode;
 
-import io.ringstack.testsupport.SharedCaptures;
 import io.ringstack.ethernet.wire.ArpDrop;
 import io.ringstack.ethernet.wire.EthernetDrop;
 import io.ringstack.ip.wire.IcmpDrop;
 import io.ringstack.ip.wire.Ipv4Address;
 import io.ringstack.ip.wire.Ipv4Drop;
+import io.ringstack.ip.wire.TcpHeaderDrop;
 import io.ringstack.ip.wire.UdpDrop;
 import io.ringstack.nic.e1000.MacAddress;
+import io.ringstack.testsupport.SharedCaptures;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

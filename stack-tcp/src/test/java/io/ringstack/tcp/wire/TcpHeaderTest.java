@@ -2,6 +2,8 @@ package io.ringstack.tcp.wire;
 
 import io.ringstack.ip.wire.Ipv4Address;
 import io.ringstack.ip.wire.Ipv4Header;
+import io.ringstack.ip.wire.TcpHeader;
+import io.ringstack.ip.wire.TcpHeaderDrop;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -109,15 +111,15 @@ class TcpHeaderTest
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
         final TcpHeader tcp = new TcpHeader();
         assertFalse(tcp.wrap(buffer, 0, 19));
-        assertEquals(TcpDrop.TRUNCATED, tcp.problem());
+        assertEquals(TcpHeaderDrop.TRUNCATED, tcp.problem());
 
         TcpHeader.write(buffer, 0, 1, 2, 0, 0, 16, TcpHeader.ACK, 0); // data offset 4 words
         assertFalse(tcp.wrap(buffer, 0, 64));
-        assertEquals(TcpDrop.BAD_DATA_OFFSET, tcp.problem());
+        assertEquals(TcpHeaderDrop.BAD_DATA_OFFSET, tcp.problem());
 
         TcpHeader.write(buffer, 0, 1, 2, 0, 0, 60, TcpHeader.ACK, 0); // 60-byte header in a 40-byte segment
         assertFalse(tcp.wrap(buffer, 0, 40));
-        assertEquals(TcpDrop.BAD_DATA_OFFSET, tcp.problem());
+        assertEquals(TcpHeaderDrop.BAD_DATA_OFFSET, tcp.problem());
         assertTrue(tcp.wrap(buffer, 0, 60));
         assertEquals(0, tcp.payloadLength());
     }

@@ -1,6 +1,6 @@
-package io.ringstack.ip.decode;
+package io.ringstack.ip.wire;
 
-/** Why {@link TcpHeaderView} could not read a TCP header (the TCP layer's own reasons come with stack-tcp). */
+/** Why {@link TcpHeader#wrap} refused a TCP header (the TCP layer counts these among its own drop reasons). */
 public enum TcpHeaderDrop
 {
     /** Fewer than the 20 bytes of the fixed header in the segment, or in the capture. */

@@ -1,7 +1,5 @@
-package io.ringstack.tcp.wire;
+package io.ringstack.ip.wire;
 
-import io.ringstack.ip.wire.InternetChecksum;
-import io.ringstack.ip.wire.IpProtocol;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -33,8 +31,9 @@ import java.nio.ByteOrder;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  * {@link #wrap} checks that the fixed header and the options the data offset claims lie inside the segment before
- * any field is read. Sequence and acknowledgment numbers are returned as {@code int}s: compare them only with
- * {@link SequenceNumber}.
+ * any field is read. Sequence and acknowledgment numbers are returned as {@code int}s (modulo 2^32: stack-tcp
+ * compares them with its {@code SequenceNumber}). One flyweight for the TCP layer and for the decode tool, which
+ * may hold only the first bytes of a captured segment ({@link #wrap(DirectBuffer, int, int, int)}).
  */
 public final class TcpHeader
 {
@@ -65,7 +64,7 @@ public final class TcpHeader
     private int offset;
     private int segmentLength;
     private int headerLength;
-    private TcpDrop problem;
+    private TcpHeaderDrop problem;
 
     /**
      * Wraps the segment of {@code segmentLength} bytes (the IP payload) at {@code offset}. False, with
@@ -74,28 +73,37 @@ public final class TcpHeader
      */
     public boolean wrap(final DirectBuffer buffer, final int offset, final int segmentLength)
     {
+        return wrap(buffer, offset, segmentLength, segmentLength);
+    }
+
+    /**
+     * Wraps a segment of {@code segmentLength} bytes of which only {@code capturedLength} are present (a capture
+     * cut short): the fixed 20 bytes must be present; options and data need not be, and are not read here.
+     */
+    public boolean wrap(final DirectBuffer buffer, final int offset, final int segmentLength, final int capturedLength)
+    {
         this.buffer = buffer;
         this.offset = offset;
         this.segmentLength = segmentLength;
         this.headerLength = 0;
         this.problem = null;
-        if (segmentLength < MIN_HEADER_LENGTH)
+        if (segmentLength < MIN_HEADER_LENGTH || capturedLength < MIN_HEADER_LENGTH)
         {
-            problem = TcpDrop.TRUNCATED;
+            problem = TcpHeaderDrop.TRUNCATED;
             return false;
         }
         final int length = ((buffer.getByte(offset + DATA_OFFSET_OFFSET) & 0xFF) >>> 4) * 4;
         // RFC 9293 §3.1: the data offset counts 32-bit words of header, at least 5, and the header is in the segment
         if (length < MIN_HEADER_LENGTH || length > segmentLength)
         {
-            problem = TcpDrop.BAD_DATA_OFFSET;
+            problem = TcpHeaderDrop.BAD_DATA_OFFSET;
             return false;
         }
         headerLength = length;
         return true;
     }
 
-    public TcpDrop problem()
+    public TcpHeaderDrop problem()
     {
         return problem;
     }
@@ -142,6 +150,12 @@ public final class TcpHeader
     public int flags()
     {
         return buffer.getByte(offset + FLAGS_OFFSET) & 0xFF;
+    }
+
+    /** The 12 bits after the data offset: 4 reserved bits (RFC 9293), then the control bits (as tshark shows them). */
+    public int flagsWithReserved()
+    {
+        return buffer.getShort(offset + DATA_OFFSET_OFFSET, ByteOrder.BIG_ENDIAN) & 0x0FFF;
     }
 
     public boolean isSyn()
