@@ -149,11 +149,9 @@ final class EchoCommand implements Subcommand
     private static int inProcess(final int connections, final int messages, final int size, final PrintStream out)
         throws InterruptedException
     {
-        out.printf("ringstack echo: in-process pair (no TAP: run as root with --tap for Linux), 10.0.0.1 -> 10.0.0.2:%d%n",
-            PORT);
-        try (NetStack.Pair hosts = NetStack.inMemoryPair(
-            NetStack.builder("client").mac(0x5254_0000_0A01L).address("10.0.0.1/24"),
-            NetStack.builder("server").mac(0x5254_0000_0A02L).address("10.0.0.2/24")))
+        out.printf("ringstack echo: in-process pair (no TAP: run as root with --tap for Linux), " +
+            "10.0.0.1 -> 10.0.0.2:%d%n", PORT);
+        try (NetStack.Pair hosts = DemoHosts.inProcessPair())
         {
             final AtomicLong echoed = new AtomicLong();
             serveEcho(hosts.b(), echoed);
@@ -213,7 +211,8 @@ final class EchoCommand implements Subcommand
             out.printf("%-14s %-10s %-14s %-14s %-10s %-10s %-10s %-8s%n", "connections", "size", "round trips",
                 "per second", "p50 us", "p99 us", "p99.9 us", "errors");
             out.printf("%-14d %-10d %-14d %-14.0f %-10.1f %-10.1f %-10.1f %-8d%n", connections, size, all.length,
-                all.length / seconds, percentile(all, 0.5), percentile(all, 0.99), percentile(all, 0.999),
+                all.length / seconds, DemoHosts.percentileMicros(all, 0.5), DemoHosts.percentileMicros(all, 0.99),
+                DemoHosts.percentileMicros(all, 0.999),
                 errors.get());
             out.printf("echoed %,d bytes; blocking clients on their own threads, the server on the event loop%n",
                 echoed.get());
@@ -222,29 +221,18 @@ final class EchoCommand implements Subcommand
         }
     }
 
-    private static double percentile(final long[] sorted, final double p)
-    {
-        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int)(sorted.length * p))] / 1e3;
-    }
 
     private static int serveTap(final String tap, final String ip, final String linuxIp, final int seconds,
         final PrintStream out) throws InterruptedException
     {
-        try (NetStack host = NetStack.builder("echo").mac(0x0252_5300_0007L).address(ip).tap(tap, linuxIp).start())
+        try (NetStack host = DemoHosts.onTap("echo", 0x0252_5300_0007L, tap, ip, linuxIp))
         {
             final AtomicLong echoed = new AtomicLong();
             serveEcho(host, echoed);
             final String address = ip.substring(0, ip.indexOf('/'));
             out.printf("ringstack echo: serving %s:%d on TAP %s (Linux's side %s)%n", address, PORT, tap, linuxIp);
             out.printf("try:  echo hello | nc -N %s %d%n", address, PORT);
-            if (seconds > 0)
-            {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-            }
-            else
-            {
-                Thread.currentThread().join();
-            }
+            DemoHosts.serveFor(seconds);
             out.printf("echoed %,d bytes%n", echoed.get());
         }
         return RingstackCommand.EXIT_OK;

@@ -39,8 +39,8 @@ final class HttpCommand implements Subcommand
     @Override
     public String arguments()
     {
-        return "[--auto | --inproc --connections N --requests N --path P | --tap NAME --ip A/P --linux-ip A/P --seconds N]" +
-            " [--dir DIR] [--port P]";
+        return "[--auto | --inproc --connections N --requests N --path P | " +
+            "--tap NAME --ip A/P --linux-ip A/P --seconds N] [--dir DIR] [--port P]";
     }
 
     @Override
@@ -172,9 +172,7 @@ final class HttpCommand implements Subcommand
     {
         out.printf("ringstack http: in-process pair (no TAP: run as root with --tap for curl), 10.0.0.1 -> " +
             "http://10.0.0.2:%d%s%n", port, path);
-        try (NetStack.Pair hosts = NetStack.inMemoryPair(
-            NetStack.builder("client").mac(0x5254_0000_0A01L).address("10.0.0.1/24"),
-            NetStack.builder("server").mac(0x5254_0000_0A02L).address("10.0.0.2/24"));
+        try (NetStack.Pair hosts = DemoHosts.inProcessPair();
              HttpService service = HttpService.start(hosts.b(), port, config))
         {
             final boolean patterned = path.startsWith("/bytes/") || path.startsWith("/chunked/");
@@ -243,7 +241,8 @@ final class HttpCommand implements Subcommand
             out.printf("%-12s %-18s %-10s %-12s %-9s %-9s %-9s %-15s %-7s%n", "connections", "path", "requests",
                 "per second", "p50 us", "p99 us", "p99.9 us", "body bytes", "errors");
             out.printf("%-12d %-18s %-10d %-12.0f %-9.1f %-9.1f %-9.1f %-15d %-7d%n", connections, path, all.length,
-                all.length / seconds, percentile(all, 0.5), percentile(all, 0.99), percentile(all, 0.999),
+                all.length / seconds, DemoHosts.percentileMicros(all, 0.5), DemoHosts.percentileMicros(all, 0.99),
+                DemoHosts.percentileMicros(all, 0.999),
                 bodyBytes.get(), errors.get());
             final Map<String, Long> counters = service.counters();
             out.printf("server: %,d requests, %,d responses (2xx %,d, 4xx %,d, 5xx %,d), %,d body bytes; blocking " +
@@ -256,20 +255,11 @@ final class HttpCommand implements Subcommand
         }
     }
 
-    private static double percentile(final long[] sorted, final double p)
-    {
-        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int)(sorted.length * p))] / 1e3;
-    }
 
     private static int serveTap(final String tap, final String ip, final String linuxIp, final int port,
         final int seconds, final HttpServerConfig config, final PrintStream out) throws InterruptedException
     {
-        if (Files.exists(Path.of("/sys/class/net", tap)))
-        {
-            throw new IllegalStateException("interface " + tap + " exists already: pick another --tap name, or " +
-                "delete it with 'ip link del " + tap + "'");
-        }
-        try (NetStack host = NetStack.builder("http").mac(0x0252_5300_0080L).address(ip).tap(tap, linuxIp).start();
+        try (NetStack host = DemoHosts.onTap("http", 0x0252_5300_0080L, tap, ip, linuxIp);
              HttpService service = HttpService.start(host, port, config))
         {
             final String address = ip.substring(0, ip.indexOf('/'));
@@ -279,14 +269,7 @@ final class HttpCommand implements Subcommand
             out.printf("try:  curl -i %s/bytes/100 %s/chunked/100%n", url, url);
             out.printf("      curl -s %s/bytes/100000000 | sha256sum      (%s)%n", url, BytesPattern.SHA256_OF_100_MB);
             out.flush();
-            if (seconds > 0)
-            {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-            }
-            else
-            {
-                Thread.currentThread().join();
-            }
+            DemoHosts.serveFor(seconds);
             service.counters().forEach((name, value) -> out.printf("  %-45s %,d%n", name, value));
         }
         return RingstackCommand.EXIT_OK;

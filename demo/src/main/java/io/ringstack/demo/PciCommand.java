@@ -37,7 +37,8 @@ final class PciCommand implements Subcommand
     @Override
     public String arguments()
     {
-        return "--ip A/P [--device ADDR --unbind --gateway G --ping H --udp-echo PORT --stop-port PORT --seconds N --pcap F]";
+        return "--ip A/P [--device ADDR --unbind --gateway G --ping H --udp-echo PORT --stop-port PORT " +
+            "--seconds N --pcap F]";
     }
 
     @Override

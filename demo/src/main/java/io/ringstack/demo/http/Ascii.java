@@ -16,7 +16,10 @@ final class Ascii
     static final byte COMMA = ',';
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    /** RFC 9110 §5.6.2: tchar = "!" / "#" / "$" / "%" / "&amp;" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA */
+    /**
+     * RFC 9110 §5.6.2: tchar = "!" / "#" / "$" / "%" / "&amp;" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" /
+     * "~" / DIGIT / ALPHA
+     */
     private static final boolean[] TCHAR = new boolean[256];
 
     static

@@ -18,7 +18,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class BytesPattern
 {
     private static final byte[] ALPHABET =
-        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int LINE = 64;
     /** SHA-256 of {@code /bytes/100000000}: what {@code curl -s .../bytes/100000000 | sha256sum} prints. */
     public static final String SHA256_OF_100_MB = "99490301f4a200fd9f32ab03d2576131492edbf91efaacbe381702111f8e40b1";
