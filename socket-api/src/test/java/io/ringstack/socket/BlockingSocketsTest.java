@@ -183,9 +183,16 @@ class BlockingSocketsTest
                     throw new AssertionError(ex);
                 }
             }, threads);
-            Thread.sleep(500);
-            final long stalled = written.get();
-            assertTrue(stalled < data.length / 4, "the writer ran ahead of a reader that reads nothing: " + stalled);
+            // the writer stalls once the rings and TCP's windows are full: wait until its count stops moving
+            long stalled = -1;
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (stalled != written.get() && System.nanoTime() < deadline)
+            {
+                stalled = written.get();
+                Thread.sleep(100);
+            }
+            assertTrue(stalled > 0 && stalled < data.length / 4,
+                "the writer ran ahead of a reader that reads nothing: " + stalled);
             Thread.sleep(300);
             assertEquals(stalled, written.get(), "the writer is blocked, not buffering without bound");
             final byte[] received = readAll(accepted);

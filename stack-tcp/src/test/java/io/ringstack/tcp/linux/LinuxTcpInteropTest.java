@@ -204,7 +204,12 @@ class LinuxTcpInteropTest
             Integer.toString(serverPort), Long.toString(MB100 * 10)))
         {
             final TcpConnection connection = accepted.get(10, TimeUnit.SECONDS);
-            Thread.sleep(300);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (peer.onStackThread(stack -> connection.bytesReceived()) < 1024 * 1024) // mid-transfer
+            {
+                assertTrue(System.nanoTime() < deadline, "the transfer did not start");
+                Thread.onSpinWait();
+            }
             peer.onStackThread(stack ->
             {
                 connection.abort();

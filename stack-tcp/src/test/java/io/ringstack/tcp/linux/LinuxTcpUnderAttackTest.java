@@ -131,7 +131,7 @@ class LinuxTcpUnderAttackTest
         try (BackgroundProcess flood = peer.namespace.start(Command.of("timeout", "6", "hping3", "--flood", "-S",
             "-p", Integer.toString(port), peer.ourAddress)))
         {
-            Thread.sleep(500);
+            flood.awaitOutput("flood mode", Duration.ofSeconds(5)); // hping3 says so once it floods
             final CommandResult clients = peer.namespace.command(PYTHON, "-c", CONNECT_MANY_SCRIPT, peer.ourAddress,
                 Integer.toString(port), "300").timeout(Duration.ofSeconds(120)).run();
             final String[] counts = clients.stdout().trim().split("\\s+");
