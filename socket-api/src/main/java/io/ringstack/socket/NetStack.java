@@ -51,6 +51,8 @@ public final class NetStack implements AutoCloseable
     private final MpscArrayQueue<StackWork> scheduled = new MpscArrayQueue<>(65536);
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long failures;
+    private volatile RuntimeException lastFailure;
     private InMemoryWire wire;
 
     private NetStack(final Builder builder, final DevicePort port, final EmulatedNic nic)
@@ -137,14 +139,14 @@ public final class NetStack implements AutoCloseable
             Runnable command;
             while ((command = commands.poll()) != null)
             {
-                command.run();
+                runSafely(command);
                 work++;
             }
             StackWork scheduledWork;
             while ((scheduledWork = scheduled.poll()) != null)
             {
                 scheduledWork.scheduled.set(false);
-                work += scheduledWork.service();
+                work += serviceSafely(scheduledWork);
             }
             stack.flush();
             if (work > 0)
@@ -163,9 +165,56 @@ public final class NetStack implements AutoCloseable
         Runnable command;
         while ((command = commands.poll()) != null)
         {
-            command.run();
+            runSafely(command);
         }
         stack.close(); // closes TCP too: open connections are aborted and their buffers released
+    }
+
+    /**
+     * Runs a command from another thread; what it throws is counted and kept ({@link #lastFailure()}), never allowed
+     * to end the stack thread that every connection of this host depends on.
+     */
+    private void runSafely(final Runnable command)
+    {
+        try
+        {
+            command.run();
+        }
+        catch (final RuntimeException ex)
+        {
+            failed(ex);
+        }
+    }
+
+    private int serviceSafely(final StackWork work)
+    {
+        try
+        {
+            return work.service();
+        }
+        catch (final RuntimeException ex)
+        {
+            failed(ex);
+            return 1;
+        }
+    }
+
+    private void failed(final RuntimeException ex)
+    {
+        failures++;
+        lastFailure = ex;
+    }
+
+    /** Commands and socket services that threw on the stack thread (each counted, the thread kept running). */
+    public long failures()
+    {
+        return failures;
+    }
+
+    /** The last of those, or null. */
+    public RuntimeException lastFailure()
+    {
+        return lastFailure;
     }
 
     /** Whether the caller is this stack's thread (the only one that may touch {@link #tcp()} and {@link #ipv4()}). */

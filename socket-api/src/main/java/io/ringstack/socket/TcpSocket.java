@@ -120,10 +120,11 @@ public final class TcpSocket implements AutoCloseable
 
     private final class Input extends InputStream
     {
+        private final byte[] one = new byte[1]; // one reading thread at a time
+
         @Override
         public int read() throws IOException
         {
-            final byte[] one = new byte[1];
             return read(one, 0, 1) == 1 ? one[0] & 0xFF : -1;
         }
 
@@ -192,10 +193,13 @@ public final class TcpSocket implements AutoCloseable
 
     private final class Output extends OutputStream
     {
+        private final byte[] one = new byte[1]; // one writing thread at a time
+
         @Override
         public void write(final int b) throws IOException
         {
-            write(new byte[] {(byte)b}, 0, 1);
+            one[0] = (byte)b;
+            write(one, 0, 1);
         }
 
         @Override

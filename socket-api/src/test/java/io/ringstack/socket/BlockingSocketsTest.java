@@ -242,6 +242,18 @@ class BlockingSocketsTest
     }
 
     @Test
+    void aFailingCommandIsCountedAndTheStackThreadGoesOn() throws Exception
+    {
+        pair.a().execute(() ->
+        {
+            throw new IllegalStateException("a command that fails");
+        });
+        assertEquals(Boolean.TRUE, pair.a().submit(() -> true).get(5, TimeUnit.SECONDS), "the stack thread runs on");
+        assertEquals(1, pair.a().failures());
+        assertEquals("a command that fails", pair.a().lastFailure().getMessage());
+    }
+
+    @Test
     void stackThreadObjectsRefuseOtherThreads()
     {
         final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> pair.a().tcp());
