@@ -44,4 +44,16 @@ public interface Ipv4Output
      */
     boolean sendIpv4(
         PacketBufferPool pool, int handle, int payloadLength, int protocol, int destination, boolean dontFragment);
+
+    /**
+     * Writes the checksum of the transport segment (TCP or UDP, {@code protocol}) of {@code transportLength} bytes
+     * at {@code transportOffset} in buffer {@code handle} of {@code pool}, whose checksum field is
+     * {@code checksumField} bytes into it, to {@code destination}. When the NIC inserts checksums and the datagram
+     * will leave in one frame from this buffer, only the pseudo-header's sum is written and the buffer is marked
+     * {@link PacketBufferPool#CHECKSUM_PARTIAL} (RFC 1122 §4.2.2.7 and §4.1.3.4 ask that a checksum be sent, not
+     * who computes it); otherwise the whole checksum is computed here.
+     */
+    void writeTransportChecksum(
+        PacketBufferPool pool, int handle, int transportOffset, int transportLength, int checksumField, int protocol,
+        int destination);
 }

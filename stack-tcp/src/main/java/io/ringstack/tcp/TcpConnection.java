@@ -1577,7 +1577,8 @@ public final class TcpConnection
         }
         writeHeader(memory, tcpOffset, start, flags, dataHeaderLength, now);
         final int segmentLength = dataHeaderLength + length;
-        TcpHeader.writeChecksum(memory, tcpOffset, segmentLength, localAddress, remoteAddress);
+        output.writeTransportChecksum(pool, handle, tcpOffset, segmentLength, TcpHeader.CHECKSUM_OFFSET, IpProtocol.TCP,
+            remoteAddress);
         pool.retain(handle, BufferHolder.RETRANSMIT);
         layer.events().increment(TcpEvent.SEGMENTS_SENT);
         layer.events().increment(TcpEvent.DATA_SEGMENTS_SENT);
@@ -1627,7 +1628,8 @@ public final class TcpConnection
             layer.events().increment(TcpEvent.SACK_ACKS_SENT);
         }
         sackPending = false;
-        TcpHeader.writeChecksum(memory, tcpOffset, headerLength, localAddress, remoteAddress);
+        output.writeTransportChecksum(pool, handle, tcpOffset, headerLength, TcpHeader.CHECKSUM_OFFSET, IpProtocol.TCP,
+            remoteAddress);
         layer.events().increment(TcpEvent.SEGMENTS_SENT);
         if (!output.sendIpv4(pool, handle, headerLength, IpProtocol.TCP, remoteAddress, false))
         {

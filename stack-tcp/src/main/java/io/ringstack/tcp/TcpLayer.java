@@ -288,7 +288,8 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
             return false;
         }
         final int source = ip.source();
-        if (!seg.checksumValid(source, ip.destination()))
+        // RFC 9293 §3.10.7.1 / RFC 1122 §4.2.2.7: a failing checksum drops the segment (unless the NIC verified it)
+        if (!from.transportChecksumVerified(handle) && !seg.checksumValid(source, ip.destination()))
         {
             drops.increment(TcpDrop.BAD_CHECKSUM);
             return false;

@@ -18,6 +18,8 @@ public final class DriverCounters
     public long txFrames;
     public long txBytes;
     public long txRingFull;
+    /** Frames marked for checksum offload whose checksum the driver computed (offload off or out of reach). */
+    public long txSoftwareChecksums;
     public long txReclaimed;
     public long txTailWrites;
     public long interruptWaits;
@@ -48,6 +50,7 @@ public final class DriverCounters
         target.txFrames = txFrames;
         target.txBytes = txBytes;
         target.txRingFull = txRingFull;
+        target.txSoftwareChecksums = txSoftwareChecksums;
         target.txReclaimed = txReclaimed;
         target.txTailWrites = txTailWrites;
         target.interruptWaits = interruptWaits;
@@ -71,12 +74,12 @@ public final class DriverCounters
     {
         return String.format(
             "  driver rx: %d frames, %d bytes, %d polls (%d empty), %d descriptor errors, %d refill failures%n" +
-            "  driver tx: %d frames, %d bytes, %d reclaimed, %d tail writes, %d ring-full%n" +
+            "  driver tx: %d frames, %d bytes, %d reclaimed, %d tail writes, %d ring-full, %d software checksums%n" +
             "  interrupts: %d waits, %d wake-ups%n" +
             "  device rx: GPRC %d, GORC %d, TPR %d, BPRC %d, MPRC %d, MPC %d, RNBC %d, RUC %d, ROC %d%n" +
             "  device tx: GPTC %d, GOTC %d, TPT %d",
             rxFrames, rxBytes, rxPolls, rxEmptyPolls, rxDescriptorErrors, rxRefillFailures,
-            txFrames, txBytes, txReclaimed, txTailWrites, txRingFull,
+            txFrames, txBytes, txReclaimed, txTailWrites, txRingFull, txSoftwareChecksums,
             interruptWaits, interruptWakeups,
             goodPacketsReceived, goodOctetsReceived, totalPacketsReceived, broadcastReceived, multicastReceived,
             missedPackets, receiveNoBuffers, receiveUndersize, receiveOversize,

@@ -1,6 +1,7 @@
 package io.ringstack.nic.e1000;
 
 import io.ringstack.nic.memory.BufferHolder;
+import io.ringstack.nic.memory.OnesComplementSum;
 import io.ringstack.nic.memory.PacketBufferPool;
 import io.ringstack.nic.wire.FrameSink;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -56,7 +57,11 @@ public final class E1000Driver implements AutoCloseable
     private int txUnflushed;
     private long macAddress;
     private boolean started;
+    /** RX descriptor errors that only report a failed checksum (SDM §3.2.3.2): the frame itself is whole. */
+    private static final int CHECKSUM_ERRORS = RxDescriptor.ERROR_TCPE | RxDescriptor.ERROR_IPE;
+
     private FrameSink capture;
+    private UnsafeBuffer captureScratch;
 
     public E1000Driver(
         final RegisterAccess registers,
@@ -175,6 +180,9 @@ public final class E1000Driver implements AutoCloseable
         {
             rctl |= RCTL_UPE | RCTL_MPE;
         }
+        // RXCSUM: the device verifies IPv4 header and TCP/UDP checksums and reports them in the RX status (IPCS,
+        // TCPCS; IPE, TCPE in errors); off, it sets IXSM ("ignore checksum indication") and software checks all
+        registers.write(RXCSUM, config.checksumOffload() ? RXCSUM_IPOFL | RXCSUM_TUOFL : 0);
         registers.write(RCTL, rctl);
     }
 
@@ -271,7 +279,8 @@ public final class E1000Driver implements AutoCloseable
             rxHandle[slot] = NO_HANDLE;
             slot = rxRing.next(slot);
             done++;
-            if (errors != 0 || (status & RxDescriptor.STATUS_EOP) == 0 || length == 0)
+            // TCPE and IPE only say a checksum failed: the frame goes up unverified and software counts the drop
+            if ((errors & ~CHECKSUM_ERRORS) != 0 || (status & RxDescriptor.STATUS_EOP) == 0 || length == 0)
             {
                 counters.rxDescriptorErrors++;
                 pool.release(handle);
@@ -280,6 +289,11 @@ public final class E1000Driver implements AutoCloseable
             frames++;
             bytes += length;
             pool.handOver(handle, BufferHolder.DRIVER);
+            if ((status & (RxDescriptor.STATUS_IXSM | RxDescriptor.STATUS_TCPCS | RxDescriptor.STATUS_IPCS)) >
+                RxDescriptor.STATUS_IXSM)
+            {
+                pool.markReceivedChecksums(handle, checksumVerdicts(status, errors));
+            }
             if (capture != null)
             {
                 capture.accept(memory, pool.offset(handle), length);
@@ -295,6 +309,21 @@ public final class E1000Driver implements AutoCloseable
         }
         refill();
         return done;
+    }
+
+    /** The pool's checksum bits for a descriptor whose IXSM is clear (SDM §3.2.3.1, §3.2.3.2). */
+    private static int checksumVerdicts(final int status, final int errors)
+    {
+        int verified = 0;
+        if ((status & RxDescriptor.STATUS_IPCS) != 0 && (errors & RxDescriptor.ERROR_IPE) == 0)
+        {
+            verified |= PacketBufferPool.IP_CHECKSUM_VERIFIED;
+        }
+        if ((status & RxDescriptor.STATUS_TCPCS) != 0 && (errors & RxDescriptor.ERROR_TCPE) == 0)
+        {
+            verified |= PacketBufferPool.TRANSPORT_CHECKSUM_VERIFIED;
+        }
+        return verified;
     }
 
     /** Whether a frame is waiting at the next RX descriptor. */
@@ -360,11 +389,43 @@ public final class E1000Driver implements AutoCloseable
             counters.txRingFull++;
             return false;
         }
-        txDescriptor.wrap(txDescriptors, slot).set(
-            pool.deviceAddress(handle) + start, length, TxDescriptor.CMD_EOP | TxDescriptor.CMD_IFCS | TxDescriptor.CMD_RS);
+        final int checksumState = pool.checksumState(handle);
+        final TxDescriptor descriptor = txDescriptor.wrap(txDescriptors, slot);
+        final long address = pool.deviceAddress(handle) + start;
+        final int command = TxDescriptor.CMD_EOP | TxDescriptor.CMD_IFCS | TxDescriptor.CMD_RS;
+        boolean captured = false;
+        if ((checksumState & PacketBufferPool.CHECKSUM_PARTIAL) == 0)
+        {
+            descriptor.set(address, length, command);
+        }
+        else
+        {
+            // SDM §3.3.3: CSS and CSO count from the frame's first byte, 8-bit fields
+            final int checksumStart = PacketBufferPool.checksumStart(checksumState) - start;
+            final int checksumOffset = checksumStart + PacketBufferPool.checksumField(checksumState);
+            if (config.checksumOffload() && checksumStart >= 0 && checksumOffset <= 0xFF &&
+                checksumOffset + 2 <= length)
+            {
+                descriptor.set(address, length, command | TxDescriptor.CMD_IC, checksumOffset, checksumStart);
+                if (capture != null)
+                {
+                    captureWithChecksum(offset, length, checksumStart, checksumOffset);
+                    captured = true;
+                }
+            }
+            else
+            {
+                // the device will not insert it (offload off, or out of its fields' reach): software does
+                final UnsafeBuffer memory = pool.memory();
+                OnesComplementSum.insert(memory.byteArray(), memory.addressOffset() + offset, length, checksumStart,
+                    checksumOffset);
+                counters.txSoftwareChecksums++;
+                descriptor.set(address, length, command);
+            }
+        }
         txHandle[slot] = handle;
         pool.handOver(handle, BufferHolder.TX_RING);
-        if (capture != null)
+        if (capture != null && !captured)
         {
             capture.accept(pool.memory(), offset, length);
         }
@@ -373,6 +434,24 @@ public final class E1000Driver implements AutoCloseable
         counters.txFrames++;
         counters.txBytes += length;
         return true;
+    }
+
+    /**
+     * The capture sees a frame whose checksum the device will insert as it will leave: a copy with the checksum
+     * completed (the buffer itself is the device's to read; software does not write it after posting).
+     */
+    private void captureWithChecksum(final int offset, final int length, final int checksumStart,
+        final int checksumOffset)
+    {
+        UnsafeBuffer scratch = captureScratch;
+        if (scratch == null || scratch.capacity() < length)
+        {
+            scratch = new UnsafeBuffer(new byte[Math.max(length, maxTransmitLength)]); // once, while capturing
+            captureScratch = scratch;
+        }
+        scratch.putBytes(0, pool.memory(), offset, length);
+        OnesComplementSum.insert(scratch.byteArray(), scratch.addressOffset(), length, checksumStart, checksumOffset);
+        capture.accept(scratch, 0, length);
     }
 
     /** Tells the device about queued frames: one TDT write for the whole batch. */
@@ -527,6 +606,12 @@ public final class E1000Driver implements AutoCloseable
     public long macAddress()
     {
         return macAddress;
+    }
+
+    /** Whether the device inserts TCP checksums of frames marked {@link PacketBufferPool#CHECKSUM_PARTIAL}. */
+    public boolean checksumOffload()
+    {
+        return config.checksumOffload();
     }
 
     public PacketBufferPool pool()

@@ -46,6 +46,11 @@ public final class E1000Registers
     public static final int TDT = 0x3818;
     public static final int TIDV = 0x3820;
 
+    // Receive Checksum Control (SDM RXCSUM, 05000h): offload of IPv4 header and TCP/UDP checksum verification
+    public static final int RXCSUM = 0x5000;
+    public static final int RXCSUM_IPOFL = 1 << 8;
+    public static final int RXCSUM_TUOFL = 1 << 9;
+
     // Filters (SDM §13.5)
     public static final int MTA = 0x5200;
     public static final int MTA_ENTRIES = 128;

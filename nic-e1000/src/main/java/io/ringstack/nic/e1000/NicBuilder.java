@@ -17,6 +17,13 @@ public abstract class NicBuilder<B extends NicBuilder<B>>
     private boolean promiscuous;
     private boolean strict = PacketBufferPool.STRICT_DEFAULT;
     private long linkTimeoutNanos = 2_000_000_000L;
+    private boolean checksumOffload;
+
+    /** @param checksumOffload the default of {@link #checksumOffload(boolean)} for this kind of device. */
+    protected NicBuilder(final boolean checksumOffload)
+    {
+        this.checksumOffload = checksumOffload;
+    }
 
     @SuppressWarnings("unchecked")
     private B self()
@@ -63,6 +70,21 @@ public abstract class NicBuilder<B extends NicBuilder<B>>
         return self();
     }
 
+    /**
+     * Let the device insert TCP checksums on transmit and verify checksums on receive ({@link DriverConfig}); where
+     * it does not, software computes every checksum.
+     */
+    public B checksumOffload(final boolean on)
+    {
+        this.checksumOffload = on;
+        return self();
+    }
+
+    public boolean checksumOffload()
+    {
+        return checksumOffload;
+    }
+
     public int bufferSize()
     {
         return bufferSize;
@@ -105,6 +127,7 @@ public abstract class NicBuilder<B extends NicBuilder<B>>
     public final DriverConfig driverConfig(final long macAddress)
     {
         return DriverConfig.DEFAULT.withRings(rxDescriptors, txDescriptors).withMacAddress(macAddress)
-            .withPromiscuous(promiscuous).withLinkTimeoutNanos(linkTimeoutNanos);
+            .withPromiscuous(promiscuous).withLinkTimeoutNanos(linkTimeoutNanos)
+            .withChecksumOffload(checksumOffload);
     }
 }

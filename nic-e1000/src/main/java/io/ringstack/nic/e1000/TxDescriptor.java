@@ -134,6 +134,22 @@ public final class TxDescriptor
     }
 
     /**
+     * A legacy transmit with checksum insertion (SDM §3.3.3, CMD.IC): the device sums the frame from byte
+     * {@code checksumStart} (CSS) to its end and writes the one's complement at byte {@code checksumOffset} (CSO).
+     */
+    public TxDescriptor set(
+        final long bufferAddress, final int length, final int command, final int checksumOffset,
+        final int checksumStart)
+    {
+        final long second = (length & 0xFFFFL) | (long)(checksumOffset & 0xFF) << 16 | ((long)(command & 0xFF) << 24) |
+            (long)(checksumStart & 0xFF) << 40;
+        RawMemory.putLong(base, address + BUFFER_ADDRESS_OFFSET,
+            NATIVE_LITTLE_ENDIAN ? bufferAddress : Long.reverseBytes(bufferAddress));
+        RawMemory.putLong(base, address + LENGTH_OFFSET, NATIVE_LITTLE_ENDIAN ? second : Long.reverseBytes(second));
+        return this;
+    }
+
+    /**
      * Device side: reports the descriptor done. A release store is enough (it was a volatile store, whose trailing
      * full fence cost more than the rest of the write-back): it orders the device's reads of the buffer before DD,
      * and the driver reads DD with acquire ({@link #statusAcquire()}) before it releases the buffer. Nobody waits

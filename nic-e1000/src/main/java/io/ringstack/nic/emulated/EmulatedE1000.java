@@ -4,6 +4,7 @@ import io.ringstack.nic.e1000.MacAddress;
 import io.ringstack.nic.e1000.RegisterAccess;
 import io.ringstack.nic.e1000.RxDescriptor;
 import io.ringstack.nic.e1000.TxDescriptor;
+import io.ringstack.nic.memory.OnesComplementSum;
 import io.ringstack.nic.memory.RawMemory;
 import io.ringstack.nic.wire.FrameSink;
 import io.ringstack.nic.wire.FrameSource;
@@ -53,9 +54,13 @@ import static io.ringstack.nic.e1000.E1000Registers.*;
  * The hot registers are addressed directly in BAR0 (fixed offsets inside its 128 KiB, checked once here), and the
  * frame path copies with one bounds-checked copy per frame instead of re-wrapping views.
  * <p>
- * What it does not emulate: FCS (frames on our wires carry none), checksum offload and the packet checksum field
- * (written as 0), VLAN stripping (CTRL.VME), interrupt moderation timers (RDTR, RADV, ITR), extended descriptors
- * (counted and skipped), and the EEPROM/PHY (the MAC is in RAL0/RAH0 after reset, and the link is up while a wire
+ * Checksum offload: legacy TX descriptors' CMD.IC with CSS/CSO (inserted, or left to the receiving emulated device
+ * when the wire is a perfect in-memory one, as Linux's veth does) and RXCSUM's IPv4 and TCP/UDP checks reported
+ * in the RX status ({@link ReceiveChecksumOffload}).
+ * <p>
+ * What it does not emulate: FCS (frames on our wires carry none), the packet checksum field (written as 0),
+ * VLAN stripping (CTRL.VME), interrupt moderation timers (RDTR, RADV, ITR), extended (context and data)
+ * descriptors and so TCP segmentation (counted and skipped), and the EEPROM/PHY (the MAC is in RAL0/RAH0 after reset, and the link is up while a wire
  * is attached).
  */
 public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseable
@@ -90,6 +95,10 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
     private int rxHead;
     private int txHead;
     private int txFifoLength;
+    /** The packet being gathered: whether to insert a checksum (CMD.IC), and where (CSS, CSO). */
+    private boolean txInsertChecksum;
+    private int txChecksumStart;
+    private int txChecksumOffset;
     private final long[] unicastFilter = new long[RA_ENTRIES];
     private volatile int unicastFilterCount;
 
@@ -419,6 +428,34 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
     @Override
     public void accept(final DirectBuffer frame, final int offset, final int length)
     {
+        receive(frame, offset, length, -1, 0);
+    }
+
+    /** This device is at the end of a wire; frames from another emulated device may come with checksums to do. */
+    @Override
+    public boolean acceptsChecksumPartial()
+    {
+        return true;
+    }
+
+    @Override
+    public void acceptChecksumPartial(
+        final DirectBuffer frame, final int offset, final int length, final int checksumStart,
+        final int checksumOffset)
+    {
+        if (checksumStart < 0 || checksumOffset < checksumStart || checksumOffset + 2 > length)
+        {
+            throw new IllegalArgumentException("checksum start " + checksumStart + " and offset " + checksumOffset +
+                " are not inside the frame of " + length + " B");
+        }
+        receive(frame, offset, length, checksumStart, checksumOffset);
+    }
+
+    /** {@code checksumStart} -1: a whole frame; else the checksum its sender left to the device. */
+    private void receive(
+        final DirectBuffer frame, final int offset, final int length, final int checksumStart,
+        final int checksumOffset)
+    {
         final int rctl = register(RCTL);
         if ((rctl & RCTL_EN) == 0)
         {
@@ -460,7 +497,11 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         {
             // The one "DMA": translate() checked [address, address + length) lies in a mapped region.
             RawMemory.copyToNative(source, sourceAddress, address, length);
-            descriptor.writeBack(length, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP, 0, 0); // release
+            final int rxcsum = register(RXCSUM);
+            final int checks = checksumStart < 0 ? ReceiveChecksumOffload.check(address, length, rxcsum) :
+                ReceiveChecksumOffload.checkPartial(address, length, rxcsum, checksumStart, checksumOffset);
+            descriptor.writeBack(length, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP | (checks & 0xFF),
+                checks >>> 8, 0); // release
             statistics.goodReceived(length, destination);
         }
         advanceReceiveHead(rctl, head, tail, count);
@@ -517,7 +558,9 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         }
         else
         {
-            descriptor.writeBack(length, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP, 0, 0); // release
+            final int checks = ReceiveChecksumOffload.check(address, length, register(RXCSUM));
+            descriptor.writeBack(length, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP | (checks & 0xFF),
+                checks >>> 8, 0); // release
             statistics.goodReceived(length, destination);
         }
         advanceReceiveHead(rctl, head, tail, count);
@@ -673,6 +716,13 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
             }
             else if (length > 0)
             {
+                if (txFifoLength == 0)
+                {
+                    // SDM §3.3.3: IC, CSO and CSS of the packet's first descriptor apply to the packet
+                    txInsertChecksum = (command & TxDescriptor.CMD_IC) != 0;
+                    txChecksumStart = descriptor.checksumStart();
+                    txChecksumOffset = descriptor.checksumOffset();
+                }
                 gather(descriptor.bufferAddress(), length, (command & TxDescriptor.CMD_EOP) != 0);
             }
             head = head + 1 == count ? 0 : head + 1;
@@ -735,6 +785,17 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
 
     private void send(final UnsafeBuffer frame, final int length)
     {
+        final FrameSink sink = wire;
+        final boolean insert = txInsertChecksum && txChecksumOffset + 2 <= length &&
+            txChecksumOffset >= txChecksumStart;
+        if (insert && (sink == null || !sink.acceptsChecksumPartial()))
+        {
+            // SDM §3.3.3: sum from CSS to the end of the packet, the complement written at CSO. The emulation
+            // writes it in the buffer it reads (the driver does not touch a posted buffer; TCP rewrites its headers
+            // before any retransmission), where the device would write its FIFO.
+            OnesComplementSum.insert(frame.byteArray(), frame.addressOffset(), length, txChecksumStart,
+                txChecksumOffset);
+        }
         UnsafeBuffer out = frame;
         int outLength = length;
         if (length < MIN_FRAME && (register(TCTL) & TCTL_PSP) != 0)
@@ -747,8 +808,16 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         }
         // out holds outLength bytes from index 0 (a view of exactly the frame, the FIFO or the pad buffer)
         statistics.goodTransmitted(outLength, outLength >= 6 ? readMac(out.byteArray(), out.addressOffset()) : 0);
-        final FrameSink sink = wire;
-        if (sink != null)
+        if (sink == null)
+        {
+            return;
+        }
+        if (insert && sink.acceptsChecksumPartial())
+        {
+            // a wire that cannot alter the frame, to another device: the checksum is left to the far end
+            sink.acceptChecksumPartial(out, 0, outLength, txChecksumStart, txChecksumOffset);
+        }
+        else
         {
             sink.accept(out, 0, outLength);
         }

@@ -104,6 +104,7 @@ public final class EmulatedNic implements AutoCloseable
 
         private Builder(final String name, final long mac)
         {
+            super(true); // the emulated device inserts and verifies checksums (and skips both on its in-memory wire)
             if (mac == MacAddress.NONE || MacAddress.isGroup(mac) || (mac >>> 48) != 0)
             {
                 throw new IllegalArgumentException("NIC " + name + " needs a unicast MAC address, got 0x" +

@@ -30,6 +30,15 @@ public final class PacketBufferPool implements AutoCloseable
      */
     public static final int MAX_DATAGRAM_BUFFER_SIZE = 65536;
     public static final boolean STRICT_DEFAULT = Boolean.getBoolean("ringstack.strictBuffers");
+    /**
+     * {@link #checksumState} bit of a buffer to send: its transport checksum is left to the device (the field holds
+     * the pseudo-header's sum; start and field offset in the low 24 bits), like Linux's CHECKSUM_PARTIAL.
+     */
+    public static final int CHECKSUM_PARTIAL = 1 << 30;
+    /** {@link #checksumState} bit of a received buffer: the device verified its TCP/UDP checksum (RX status TCPCS). */
+    public static final int TRANSPORT_CHECKSUM_VERIFIED = 1 << 29;
+    /** {@link #checksumState} bit of a received buffer: the device verified its IPv4 header checksum (IPCS). */
+    public static final int IP_CHECKSUM_VERIFIED = 1 << 28;
 
     private static final int HOLDER_BITS = 8;
     private static final int HOLDER_MASK = (1 << HOLDER_BITS) - 1;
@@ -46,6 +55,11 @@ public final class PacketBufferPool implements AutoCloseable
      * hand-over or release reads and writes one array element, and its length (= capacity) bounds the handle check.
      */
     private final int[] state;
+    /**
+     * Per buffer, what its checksums need or have had (the metadata a Linux skb keeps in ip_summed and csum_start):
+     * {@link #CHECKSUM_PARTIAL} with where, or the device's receive verdicts. Cleared on every claim.
+     */
+    private final int[] checksumState;
     private final boolean strict;
     private final boolean ownsRegion;
     private int freeCount;
@@ -94,6 +108,7 @@ public final class PacketBufferPool implements AutoCloseable
         this.ownsRegion = ownsRegion;
         this.freeStack = new int[capacity];
         this.state = new int[capacity];
+        this.checksumState = new int[capacity];
         for (int i = 0; i < capacity; i++)
         {
             freeStack[i] = capacity - 1 - i; // claim hands out 0, 1, 2, ... first
@@ -136,6 +151,7 @@ public final class PacketBufferPool implements AutoCloseable
         }
         final int handle = freeStack[--freeCount];
         state[handle] = ONE_REFERENCE | (newHolder & HOLDER_MASK);
+        checksumState[handle] = 0;
         claims++;
         if (freeCount < lowWater)
         {
@@ -214,6 +230,63 @@ public final class PacketBufferPool implements AutoCloseable
     public byte holder(final int handle)
     {
         return (byte)state[handle];
+    }
+
+    // ---------------------------------------------------------------- checksum offload metadata
+
+    /**
+     * Marks a buffer to send whose transport checksum the device completes: the transport header starts
+     * {@code transportStart} bytes into the buffer and its checksum field is {@code fieldOffset} bytes into the
+     * header (TCP 16, UDP 6); the field already holds the pseudo-header's folded sum.
+     */
+    public void markChecksumPartial(final int handle, final int transportStart, final int fieldOffset)
+    {
+        if (transportStart < 0 || transportStart >= bufferSize || fieldOffset < 0 || fieldOffset > 0xFF)
+        {
+            throw new IllegalArgumentException("checksum start " + transportStart + " / field " + fieldOffset +
+                " outside buffer of " + bufferSize + " B");
+        }
+        checksumState[handle] = CHECKSUM_PARTIAL | transportStart << 8 | fieldOffset;
+    }
+
+    /** Forgets the buffer's checksum metadata (its checksum is whole now, or it is about to be reused). */
+    public void clearChecksumState(final int handle)
+    {
+        checksumState[handle] = 0;
+    }
+
+    /** Records what the device said of a received buffer's checksums ({@link #TRANSPORT_CHECKSUM_VERIFIED} etc.). */
+    public void markReceivedChecksums(final int handle, final int verified)
+    {
+        checksumState[handle] = verified & (TRANSPORT_CHECKSUM_VERIFIED | IP_CHECKSUM_VERIFIED);
+    }
+
+    /** The buffer's checksum metadata: 0, or {@link #CHECKSUM_PARTIAL} with its start and field, or verdicts. */
+    public int checksumState(final int handle)
+    {
+        return checksumState[handle];
+    }
+
+    /** Of a {@link #CHECKSUM_PARTIAL} state: where the transport header starts in the buffer. */
+    public static int checksumStart(final int checksumState)
+    {
+        return checksumState >>> 8 & 0xFFFF;
+    }
+
+    /** Of a {@link #CHECKSUM_PARTIAL} state: the checksum field's offset in the transport header. */
+    public static int checksumField(final int checksumState)
+    {
+        return checksumState & 0xFF;
+    }
+
+    public boolean transportChecksumVerified(final int handle)
+    {
+        return (checksumState[handle] & TRANSPORT_CHECKSUM_VERIFIED) != 0;
+    }
+
+    public boolean ipChecksumVerified(final int handle)
+    {
+        return (checksumState[handle] & IP_CHECKSUM_VERIFIED) != 0;
     }
 
     /** The memory all buffers live in; buffer {@code h} starts at {@link #offset(int) offset(h)}. */

@@ -126,6 +126,30 @@ public final class RawMemory
             UnsafeApi.getIntUnaligned(null, address, true) : UnsafeApi.getIntUnaligned(base, address, true);
     }
 
+    /** A 64-bit value in the machine's byte order at any alignment ({@code base} null: native memory). */
+    public static long getLongUnaligned(final Object base, final long address)
+    {
+        return UnsafeApi.getLongUnaligned(base, address);
+    }
+
+    /** A 32-bit value in the machine's byte order at any alignment. */
+    public static int getIntUnaligned(final Object base, final long address)
+    {
+        return UnsafeApi.getIntUnaligned(base, address);
+    }
+
+    /** A 16-bit value in the machine's byte order at any alignment. */
+    public static short getShortUnaligned(final Object base, final long address)
+    {
+        return UnsafeApi.getShortUnaligned(base, address);
+    }
+
+    /** Stores a 16-bit value in big-endian (network) order at any alignment. */
+    public static void putShortBigEndian(final Object base, final long address, final short value)
+    {
+        UnsafeApi.putShortUnaligned(base, address, value, true);
+    }
+
     /**
      * Copies {@code length} bytes from {@code (sourceBase, source)} to off-heap memory at {@code destination}; the
      * ranges must not overlap.

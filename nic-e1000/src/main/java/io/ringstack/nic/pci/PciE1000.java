@@ -258,6 +258,7 @@ public final class PciE1000 implements AutoCloseable
 
         private Builder(final PciAddress address)
         {
+            super(false); // not checked against a real device's (or QEMU's) offload yet: software checksums
             this.address = address;
             linkTimeoutNanos(5_000_000_000L); // a real link may take seconds to negotiate
         }

@@ -279,7 +279,7 @@ public final class Ipv4Stack implements Agent, FrameReceiver, Ipv4Output, Fragme
         }
         events.increment(StackEvent.IPV4_RECEIVED);
         // RFC 1122 §3.2.1.2: a host MUST verify the header checksum and silently discard a failing datagram
-        if (!header.checksumValid())
+        if (!from.ipChecksumVerified(handle) && !header.checksumValid()) // or the NIC checked it (RX status IPCS)
         {
             ipv4Drops.increment(Ipv4Drop.BAD_CHECKSUM);
             return false;
@@ -692,6 +692,34 @@ public final class Ipv4Stack implements Agent, FrameReceiver, Ipv4Output, Fragme
     public int localAddress()
     {
         return address;
+    }
+
+    @Override
+    public void writeTransportChecksum(
+        final PacketBufferPool from, final int handle, final int transportOffset, final int transportLength,
+        final int checksumField, final int protocol, final int destination)
+    {
+        final UnsafeBuffer buffer = from.memory();
+        final long pseudoHeader = InternetChecksum.pseudoHeaderSum(address, destination, protocol, transportLength);
+        // UDP stays in software: a computed 0 must go out as 0xFFFF (RFC 768), which the legacy CMD.IC cannot do
+        if (protocol == IpProtocol.TCP && from == pool && driver.checksumOffload() &&
+            Ipv4Header.MIN_HEADER_LENGTH + transportLength <= config.mtu())
+        {
+            // SDM §3.3.3: the device adds the segment's words to the pseudo-header's sum and writes the complement
+            buffer.putShort(transportOffset + checksumField, (short)InternetChecksum.fold(pseudoHeader),
+                ByteOrder.BIG_ENDIAN);
+            from.markChecksumPartial(handle, transportOffset - from.offset(handle), checksumField);
+            return;
+        }
+        from.clearChecksumState(handle);
+        buffer.putShort(transportOffset + checksumField, (short)0);
+        int checksum = InternetChecksum.finish(InternetChecksum.sum(buffer, transportOffset, transportLength,
+            pseudoHeader));
+        if (checksum == 0 && protocol == IpProtocol.UDP)
+        {
+            checksum = 0xFFFF; // RFC 768: an all-zero result is sent as all ones
+        }
+        buffer.putShort(transportOffset + checksumField, (short)checksum, ByteOrder.BIG_ENDIAN);
     }
 
     @Override

@@ -109,7 +109,7 @@ public final class UdpLayer
             return Outcome.DROPPED;
         }
         // RFC 1122 §4.1.3.4: a datagram whose (non-zero) checksum fails is discarded silently
-        if (!udp.checksumValid(ip.source(), ip.destination()))
+        if (!pool.transportChecksumVerified(handle) && !udp.checksumValid(ip.source(), ip.destination()))
         {
             drops.increment(UdpDrop.BAD_CHECKSUM);
             return Outcome.DROPPED;

@@ -1,5 +1,6 @@
 package io.ringstack.ip.wire;
 
+import io.ringstack.nic.memory.OnesComplementSum;
 import org.agrona.DirectBuffer;
 
 import java.nio.ByteOrder;
@@ -7,10 +8,11 @@ import java.nio.ByteOrder;
 /**
  * The Internet checksum (RFC 1071): the 16-bit one's complement of the one's complement sum of 16-bit words.
  * <p>
- * {@link #sum} adds 8 bytes at a time into a 64-bit accumulator (two 32-bit halves per step cannot overflow for
- * any length below 2^31), then folds; RFC 1071 §2(B)-(C): the sum is associative and byte-order independent, so
- * wide words and deferred carries give the same result. A partial {@code sum} can be chained (pseudo-header, then
- * header, then payload), as long as every piece but the last has an even length.
+ * {@link #sum} is nic-e1000's {@link OnesComplementSum} (the same code the emulated device's checksum offload runs):
+ * 8 bytes at a time in the machine's byte order, folded and swapped once; RFC 1071 §2(B)-(C): the sum is
+ * associative and byte-order independent, so wide words and deferred carries give the same result. A partial
+ * {@code sum} can be chained (pseudo-header, then header, then payload), as long as every piece but the last has an
+ * even length.
  */
 public final class InternetChecksum
 {
@@ -24,31 +26,8 @@ public final class InternetChecksum
      */
     public static long sum(final DirectBuffer buffer, final int offset, final int length, final long initial)
     {
-        long sum = initial;
-        int i = offset;
-        final int end = offset + length;
-        final int wideEnd = end - 7;
-        while (i < wideEnd)
-        {
-            final long word = buffer.getLong(i, ByteOrder.BIG_ENDIAN);
-            sum += (word >>> 32) + (word & 0xFFFF_FFFFL);
-            i += 8;
-        }
-        if (i + 4 <= end)
-        {
-            sum += buffer.getInt(i, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
-            i += 4;
-        }
-        if (i + 2 <= end)
-        {
-            sum += buffer.getShort(i, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-            i += 2;
-        }
-        if (i < end)
-        {
-            sum += (buffer.getByte(i) & 0xFF) << 8;
-        }
-        return sum;
+        buffer.boundsCheck(offset, length);
+        return initial + OnesComplementSum.sum(buffer.byteArray(), buffer.addressOffset() + offset, length);
     }
 
     /** Folds a partial sum to 16 bits (end-around carry), without complementing. */
