@@ -42,9 +42,10 @@ public final class RingstackTcpWorkloads implements AutoCloseable
     {
         this.mtu = mtu;
         final int bufferSize = mtu > 1500 ? 16384 : 2048;
-        clientNic = EmulatedNic.builder("client", 0x5254_0000_0A01L).rings(1024, 1024).buffers(8192)
+        final int ring = Integer.getInteger("bench.ring", 1024);
+        clientNic = EmulatedNic.builder("client", 0x5254_0000_0A01L).rings(ring, ring).buffers(8192)
             .bufferSize(bufferSize).strict(false).build();
-        serverNic = EmulatedNic.builder("server", 0x5254_0000_0A02L).rings(1024, 1024).buffers(8192)
+        serverNic = EmulatedNic.builder("server", 0x5254_0000_0A02L).rings(ring, ring).buffers(8192)
             .bufferSize(bufferSize).strict(false).build();
         wire = InMemoryWire.between(clientNic.device(), serverNic.device()).build();
         clientNic.start();

@@ -46,7 +46,7 @@ public final class TcpBench
         }
         if (only.equals("all") || only.equals("bulk"))
         {
-            for (final int mtu : new int[] {1500, 9000})
+            for (final int mtu : new int[] {1500, 9000, 16110})
             {
                 try (RingstackTcpWorkloads ringstack = new RingstackTcpWorkloads(mtu, config))
                 {

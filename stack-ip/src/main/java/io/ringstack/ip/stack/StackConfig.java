@@ -10,7 +10,7 @@ import io.ringstack.ip.wire.Ipv4Address;
  * @param address            our IPv4 address
  * @param prefixLength       the connected subnet's prefix length (1..32)
  * @param gateway            default gateway on that subnet, or {@link Ipv4Address#ANY} for none
- * @param mtu                largest IPv4 datagram per frame (68..9000; 1500 for Ethernet)
+ * @param mtu                largest IPv4 datagram per frame (68..{@value #MAX_MTU}; 1500 for Ethernet)
  * @param vlanId             802.1Q VLAN of the interface, or -1 for untagged
  * @param receiveBudget      frames handed up per poll of the driver (NAPI's budget)
  * @param udpQueueCapacity   datagrams each UDP socket queues before dropping
@@ -34,6 +34,12 @@ public record StackConfig(
     ArpConfig arp,
     ReassemblyConfig reassembly)
 {
+    /**
+     * The largest MTU: the 8254x receives and sends frames of up to 16,128 bytes with RCTL.LPE (Linux's e1000 driver
+     * allows the same MTU), less the Ethernet header and FCS.
+     */
+    public static final int MAX_MTU = 16_128 - 14 - 4;
+
     public static final int ETHERNET_MTU = 1500;
 
     public StackConfig
@@ -47,9 +53,10 @@ public record StackConfig(
         {
             throw new IllegalArgumentException("prefix length " + prefixLength + " must be 1..32 (e.g. 10.0.0.1/24)");
         }
-        if (mtu < 68 || mtu > 9000)
+        if (mtu < 68 || mtu > MAX_MTU)
         {
-            throw new IllegalArgumentException("MTU " + mtu + " must be 68..9000 (RFC 791 minimum to jumbo frames)");
+            throw new IllegalArgumentException("MTU " + mtu + " must be 68.." + MAX_MTU +
+                " (RFC 791's minimum to the 8254x's largest jumbo frame)");
         }
         if (vlanId < -1 || vlanId > 4094)
         {
