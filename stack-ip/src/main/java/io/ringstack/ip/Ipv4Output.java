@@ -56,4 +56,10 @@ public interface Ipv4Output
     void writeTransportChecksum(
         PacketBufferPool pool, int handle, int transportOffset, int transportLength, int checksumField, int protocol,
         int destination);
+
+    /**
+     * The stack's time: inside its duty cycle the time read once at the cycle's start (so that the segments one
+     * cycle sends do not read the clock each), outside it the clock's.
+     */
+    long nanoTime();
 }

@@ -735,7 +735,7 @@ public final class TcpLayer implements Ipv4ProtocolHandler, DeadlineTimerWheel.T
     /** The time of the last event the stack passed in, or the clock's for calls outside the duty cycle. */
     long now()
     {
-        now = Math.max(now, clock.nanoTime());
+        now = Math.max(now, output.nanoTime());
         return now;
     }
 

@@ -98,6 +98,8 @@ public final class Ipv4Stack implements Agent, FrameReceiver, Ipv4Output, Fragme
     private int nextIdentification;
     private int fragmentDestination;
     private long now;
+    /** Inside {@link #doWork()}: {@link #now} is this duty cycle's time. */
+    private boolean inDutyCycle;
     private boolean started;
     private boolean closed;
 
@@ -158,16 +160,24 @@ public final class Ipv4Stack implements Agent, FrameReceiver, Ipv4Output, Fragme
     public int doWork()
     {
         now = clock.nanoTime();
-        int work = driver.reclaim();
-        work += driver.receive(this, config.receiveBudget());
-        work += arp.poll(now);
-        work += reassembler.poll(now, this);
-        for (final Ipv4ProtocolHandler handler : registered)
+        inDutyCycle = true; // one clock read per duty cycle: sends from inside it use this time
+        try
         {
-            work += handler.poll(now);
+            int work = driver.reclaim();
+            work += driver.receive(this, config.receiveBudget());
+            work += arp.poll(now);
+            work += reassembler.poll(now, this);
+            for (final Ipv4ProtocolHandler handler : registered)
+            {
+                work += handler.poll(now);
+            }
+            driver.flush();
+            return work;
         }
-        driver.flush();
-        return work;
+        finally
+        {
+            inDutyCycle = false;
+        }
     }
 
     @Override
@@ -695,6 +705,12 @@ public final class Ipv4Stack implements Agent, FrameReceiver, Ipv4Output, Fragme
     }
 
     @Override
+    public long nanoTime()
+    {
+        return inDutyCycle ? now : clock.nanoTime();
+    }
+
+    @Override
     public void writeTransportChecksum(
         final PacketBufferPool from, final int handle, final int transportOffset, final int transportLength,
         final int checksumField, final int protocol, final int destination)
@@ -727,7 +743,7 @@ public final class Ipv4Stack implements Agent, FrameReceiver, Ipv4Output, Fragme
         final PacketBufferPool from, final int handle, final int payloadLength, final int protocol,
         final int destination, final boolean dontFragment)
     {
-        now = clock.nanoTime();
+        now = nanoTime();
         final int ipOffset = from.offset(handle) + headroom(from);
         final int totalLength = Ipv4Header.MIN_HEADER_LENGTH + payloadLength;
         final int identification = nextIdentification++ & 0xFFFF;
