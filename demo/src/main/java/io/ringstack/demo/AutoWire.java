@@ -1,6 +1,5 @@
 package io.ringstack.demo;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,7 +11,6 @@ final class AutoWire
 {
     static final String OUR_CIDR = "10.99.0.2/24";
     static final String LINUX_CIDR = "10.99.0.1/24";
-    private static final int CAP_NET_ADMIN = 12;
 
     private AutoWire()
     {
@@ -25,23 +23,13 @@ final class AutoWire
         {
             return "no /dev/net/tun";
         }
-        try
+        final long capabilities = LinuxChecks.effectiveCapabilities();
+        if (capabilities == -1)
         {
-            for (final String line : Files.readAllLines(Path.of("/proc/self/status")))
-            {
-                if (line.startsWith("CapEff:"))
-                {
-                    final long capabilities = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                    return (capabilities & (1L << CAP_NET_ADMIN)) != 0 ? null :
-                        "not root (a TAP device needs CAP_NET_ADMIN)";
-                }
-            }
+            return "cannot tell whether this process has CAP_NET_ADMIN (no CapEff in /proc/self/status)";
         }
-        catch (final IOException | NumberFormatException ex)
-        {
-            return "cannot read this process's capabilities (" + ex.getMessage() + ")";
-        }
-        return "cannot tell whether this process has CAP_NET_ADMIN";
+        return (capabilities & (1L << LinuxChecks.CAP_NET_ADMIN)) != 0 ? null :
+            "not root (a TAP device needs CAP_NET_ADMIN)";
     }
 
     /** The first of rs0..rs99 that names no interface yet. */

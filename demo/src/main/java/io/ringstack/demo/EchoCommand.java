@@ -1,5 +1,6 @@
 package io.ringstack.demo;
 
+import io.ringstack.ip.wire.Ipv4Address;
 import io.ringstack.socket.NetStack;
 import io.ringstack.socket.TcpSocket;
 import io.ringstack.tcp.TcpConnection;
@@ -14,18 +15,35 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ringstack echo}: a TCP echo server on ringstack's event-loop API (it reads each segment as a slice of the
- * RX buffer it arrived in and writes it back). With {@code --tap NAME --ip A/P --linux-ip A/P} (root) it serves
- * Linux over a new TAP device and prints the command to try; otherwise ({@code --inproc}) it runs two hosts in this
- * process and drives the server with a built-in client of blocking sockets, then prints a results table.
+ * RX buffer it arrived in and writes it back). With {@code --tap NAME --ip A/P --linux-ip A/P} it serves Linux over
+ * a new TAP device, with {@code --af-packet IF --ip A/P} the hosts on an existing interface's link, and prints the
+ * command to try; otherwise ({@code --inproc}) it runs two hosts in this process and drives the server with a
+ * built-in client of blocking sockets, then prints a results table. {@code --pcap FILE} and {@code --stats N}: see
+ * {@link WireOptions}.
  */
 final class EchoCommand implements Subcommand
 {
     static final int PORT = 7;
+
+    private final LinuxChecks checks;
+
+    EchoCommand()
+    {
+        this(LinuxChecks.system());
+    }
+
+    /** With the checks of the set-up a test plays. */
+    EchoCommand(final LinuxChecks checks)
+    {
+        this.checks = checks;
+    }
 
     @Override
     public String name()
@@ -36,13 +54,14 @@ final class EchoCommand implements Subcommand
     @Override
     public String arguments()
     {
-        return "[--inproc --connections N --messages N --size B | --tap NAME --ip A/P --linux-ip A/P --seconds N]";
+        return "[--inproc --connections N --messages N --size B | --tap NAME --ip A/P --linux-ip A/P --seconds N | " +
+            "--af-packet IF --ip A/P --seconds N] [--pcap FILE] [--stats N]";
     }
 
     @Override
     public String summary()
     {
-        return "TCP echo server (in-process with a built-in client, or over TAP)";
+        return "TCP echo server (in-process with a built-in client, or over TAP or AF_PACKET)";
     }
 
     @Override
@@ -52,15 +71,13 @@ final class EchoCommand implements Subcommand
         int messages = 20_000;
         int size = 64;
         int seconds = 0;
-        String tap = null;
-        String ip = null;
-        String linuxIp = null;
+        final WireOptions wire = new WireOptions();
         try
         {
             for (int i = 0; i < arguments.size(); i++)
             {
                 final String option = arguments.get(i);
-                if (option.equals("--inproc"))
+                if (wire.flag(option))
                 {
                     continue;
                 }
@@ -75,38 +92,48 @@ final class EchoCommand implements Subcommand
                     case "--messages" -> messages = Integer.parseInt(value);
                     case "--size" -> size = Integer.parseInt(value);
                     case "--seconds" -> seconds = Integer.parseInt(value);
-                    case "--tap" -> tap = value;
-                    case "--ip" -> ip = value;
-                    case "--linux-ip" -> linuxIp = value;
-                    default -> throw new IllegalArgumentException("unknown option " + option);
+                    default ->
+                    {
+                        if (!wire.option(option, value))
+                        {
+                            throw new IllegalArgumentException("unknown option " + option);
+                        }
+                    }
                 }
             }
             if (connections < 1 || messages < 1 || size < 1 || size > 65536)
             {
                 throw new IllegalArgumentException("--connections, --messages and --size (1..65536) must be positive");
             }
-            if (tap != null && (ip == null || linuxIp == null))
+            if (seconds < 0)
             {
-                throw new IllegalArgumentException("--tap needs --ip A/P (ours) and --linux-ip A/P (Linux's side)");
+                throw new IllegalArgumentException("--seconds must be 0 (until Ctrl-C) or more");
             }
+            wire.check();
         }
         catch (final IllegalArgumentException ex)
         {
-            err.println("ringstack echo: " + ex.getMessage());
+            err.println("ringstack echo: " + (ex instanceof NumberFormatException ? "not a number: " : "") +
+                ex.getMessage());
             return RingstackCommand.EXIT_USAGE;
         }
         try
         {
-            return tap != null ? serveTap(tap, ip, linuxIp, seconds, out) : inProcess(connections, messages, size, out);
+            return wire.wire() != WireOptions.Wire.INPROC ? serveLinux(wire, seconds, out) :
+                inProcess(connections, messages, size, wire, out);
         }
-        catch (final IllegalStateException | InterruptedException ex)
+        catch (final RuntimeException | InterruptedException ex)
         {
             err.println("ringstack echo: " + ex.getMessage());
             return RingstackCommand.EXIT_FAILURE;
         }
     }
 
-    /** The echo server, on the stack thread of {@code host}: zero-copy reads, writes from the slice. */
+    /**
+     * The echo server on port 7, on the stack thread of {@code host}: zero-copy reads, writes from the slice.
+     *
+     * @throws IllegalStateException "address in use" if the port has a listener on {@code host} already.
+     */
     static void serveEcho(final NetStack host, final AtomicLong echoedBytes) throws InterruptedException
     {
         final TcpSlice slice = new TcpSlice();
@@ -137,21 +164,42 @@ final class EchoCommand implements Subcommand
                 c.close();
             }
         };
-        host.submit(() -> host.tcp().listen(PORT, 1024, listener ->
+        try
         {
-            while (listener.accept(echo) != null)
+            host.submit(() ->
             {
-                // accept all
-            }
-        })).join();
+                if (host.tcp().listener(PORT) != null)
+                {
+                    throw new IllegalStateException(DemoHosts.inUse(host,
+                        Ipv4Address.toString(host.ipv4().localAddress()), PORT));
+                }
+                return host.tcp().listen(PORT, 1024, listener ->
+                {
+                    while (listener.accept(echo) != null)
+                    {
+                        // accept all
+                    }
+                });
+            }).get(10, TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            throw ex.getCause() instanceof IllegalStateException inUse ? inUse :
+                new IllegalStateException("cannot listen on port " + PORT + ": " + ex.getCause(), ex.getCause());
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new IllegalStateException("the stack thread of " + host.name() + " did not answer", ex);
+        }
     }
 
-    private static int inProcess(final int connections, final int messages, final int size, final PrintStream out)
-        throws InterruptedException
+    private static int inProcess(final int connections, final int messages, final int size, final WireOptions wire,
+        final PrintStream out) throws InterruptedException
     {
         out.printf("ringstack echo: in-process pair (no TAP: run as root with --tap for Linux), " +
             "10.0.0.1 -> 10.0.0.2:%d%n", PORT);
-        try (NetStack.Pair hosts = DemoHosts.inProcessPair())
+        try (NetStack.Pair hosts = DemoHosts.inProcessPair();
+             HostSession session = HostSession.start(hosts.b(), wire.pcap(), wire.statsSeconds(), out))
         {
             final AtomicLong echoed = new AtomicLong();
             serveEcho(hosts.b(), echoed);
@@ -222,16 +270,21 @@ final class EchoCommand implements Subcommand
     }
 
 
-    private static int serveTap(final String tap, final String ip, final String linuxIp, final int seconds,
-        final PrintStream out) throws InterruptedException
+    private int serveLinux(final WireOptions wire, final int seconds, final PrintStream out)
+        throws InterruptedException
     {
-        try (NetStack host = DemoHosts.onTap("echo", 0x0252_5300_0007L, tap, ip, linuxIp))
+        try (NetStack host = DemoHosts.onLinux("echo", 0x0252_5300_0007L, wire, checks);
+             HostSession session = HostSession.start(host, wire.pcap(), wire.statsSeconds(), out))
         {
             final AtomicLong echoed = new AtomicLong();
             serveEcho(host, echoed);
-            final String address = ip.substring(0, ip.indexOf('/'));
-            out.printf("ringstack echo: serving %s:%d on TAP %s (Linux's side %s)%n", address, PORT, tap, linuxIp);
-            out.printf("try:  echo hello | nc -N %s %d%n", address, PORT);
+            out.printf("ringstack echo: serving %s:%d %s%n", wire.address(), PORT, wire.wire() == WireOptions.Wire.TAP ?
+                "on TAP " + wire.tap() + " (Linux's side " + wire.linuxIp() + ")" :
+                "on " + wire.afPacket() + " through AF_PACKET; from a host on that link (e.g. the far end of a " +
+                    "veth pair)");
+            out.printf("try:  echo hello | nc -N %s %d%n", wire.address(), PORT);
+            DemoHosts.afPacketNote(wire, out);
+            out.flush();
             DemoHosts.serveFor(seconds);
             out.printf("echoed %,d bytes%n", echoed.get());
         }

@@ -4,7 +4,6 @@ import io.ringstack.demo.http.BlockingHttpClient;
 import io.ringstack.demo.http.BytesPattern;
 import io.ringstack.demo.http.HttpServerConfig;
 import io.ringstack.demo.http.HttpService;
-import io.ringstack.ip.stack.StackConfig;
 import io.ringstack.socket.NetStack;
 import io.ringstack.socket.TcpSocket;
 
@@ -22,13 +21,28 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ringstack http}: the HTTP/1.1 server of {@code io.ringstack.demo.http} on ringstack's event-loop API. With
- * {@code --tap NAME --ip A/P --linux-ip A/P} (root) it serves Linux over a new TAP device and prints the curl
- * command to try; otherwise ({@code --inproc}) it runs two hosts in this process, drives the server with a
- * built-in client of blocking sockets (keep-alive, one thread per connection) and prints a results table.
+ * {@code --tap NAME --ip A/P --linux-ip A/P} it serves Linux over a new TAP device, with {@code --af-packet IF --ip
+ * A/P} the hosts on an existing interface's link (e.g. the far end of a veth pair), and prints the curl command to
+ * try; otherwise ({@code --inproc}) it runs two hosts in this process, drives the server with a built-in client of
+ * blocking sockets (keep-alive, one thread per connection) and prints a results table. {@code --pcap FILE} and
+ * {@code --stats N}: see {@link WireOptions}.
  */
 final class HttpCommand implements Subcommand
 {
     static final int PORT = 80;
+
+    private final LinuxChecks checks;
+
+    HttpCommand()
+    {
+        this(LinuxChecks.system());
+    }
+
+    /** With the checks of the set-up a test plays. */
+    HttpCommand(final LinuxChecks checks)
+    {
+        this.checks = checks;
+    }
 
     @Override
     public String name()
@@ -39,14 +53,14 @@ final class HttpCommand implements Subcommand
     @Override
     public String arguments()
     {
-        return "[--auto | --inproc --connections N --requests N --path P | " +
-            "--tap NAME --ip A/P --linux-ip A/P --seconds N] [--dir DIR] [--port P]";
+        return "[--auto | --inproc --connections N --requests N --path P | --tap NAME --ip A/P --linux-ip A/P " +
+            "--seconds N | --af-packet IF --ip A/P --seconds N] [--dir DIR] [--port P] [--pcap FILE] [--stats N]";
     }
 
     @Override
     public String summary()
     {
-        return "HTTP/1.1 server (in-process with a built-in client, or over TAP for curl)";
+        return "HTTP/1.1 server (in-process with a built-in client, or over TAP or AF_PACKET for curl)";
     }
 
     @Override
@@ -57,20 +71,16 @@ final class HttpCommand implements Subcommand
         String path = "/bytes/100";
         int seconds = 0;
         int port = PORT;
-        String tap = null;
-        String ip = null;
-        String linuxIp = null;
+        final WireOptions wire = new WireOptions();
         Path dir = null;
         boolean auto = false;
-        boolean inproc = false;
         try
         {
             for (int i = 0; i < arguments.size(); i++)
             {
                 final String option = arguments.get(i);
-                if (option.equals("--inproc"))
+                if (wire.flag(option))
                 {
-                    inproc = true;
                     continue;
                 }
                 if (option.equals("--auto"))
@@ -90,11 +100,14 @@ final class HttpCommand implements Subcommand
                     case "--path" -> path = value;
                     case "--seconds" -> seconds = Integer.parseInt(value);
                     case "--port" -> port = Integer.parseInt(value);
-                    case "--tap" -> tap = value;
-                    case "--ip" -> ip = value;
-                    case "--linux-ip" -> linuxIp = value;
                     case "--dir" -> dir = Path.of(value);
-                    default -> throw new IllegalArgumentException("unknown option " + option);
+                    default ->
+                    {
+                        if (!wire.option(option, value))
+                        {
+                            throw new IllegalArgumentException("unknown option " + option);
+                        }
+                    }
                 }
             }
             if (connections < 1 || requests < connections || seconds < 0 || port < 1 || port > 65535)
@@ -110,31 +123,21 @@ final class HttpCommand implements Subcommand
             {
                 throw new IllegalArgumentException("--dir " + dir + " is not a directory");
             }
-            if (auto && tap == null && !inproc)
+            if (auto && !wire.wireChosen())
             {
                 final String reason = AutoWire.tapUnavailableReason();
                 if (reason == null)
                 {
-                    tap = AutoWire.freeTapName();
-                    ip = AutoWire.OUR_CIDR;
-                    linuxIp = AutoWire.LINUX_CIDR;
-                    out.println("ringstack http: root and /dev/net/tun are here: serving Linux over TAP " + tap +
-                        " until Ctrl-C (--inproc runs the in-process pair instead)");
+                    wire.useTap(AutoWire.freeTapName(), AutoWire.OUR_CIDR, AutoWire.LINUX_CIDR);
+                    out.println("ringstack http: root and /dev/net/tun are here: serving Linux over TAP " +
+                        wire.tap() + " until Ctrl-C (--inproc runs the in-process pair instead)");
                 }
                 else
                 {
                     out.println("ringstack http: " + reason + ": running the in-process pair instead (no TAP)");
                 }
             }
-            if (tap != null)
-            {
-                if (ip == null || linuxIp == null)
-                {
-                    throw new IllegalArgumentException("--tap needs --ip A/P (ours) and --linux-ip A/P (Linux's side)");
-                }
-                checkCidr("--ip", ip); // a bad CIDR is refused here, before any device is made
-                checkCidr("--linux-ip", linuxIp);
-            }
+            wire.check();
         }
         catch (final IllegalArgumentException ex)
         {
@@ -145,8 +148,8 @@ final class HttpCommand implements Subcommand
         final HttpServerConfig config = HttpServerConfig.defaults().withDirectory(dir);
         try
         {
-            return tap != null ? serveTap(tap, ip, linuxIp, port, seconds, config, out) :
-                inProcess(connections, requests, path, port, config, out);
+            return wire.wire() != WireOptions.Wire.INPROC ? serveLinux(wire, port, seconds, config, out) :
+                inProcess(connections, requests, path, port, config, wire, out);
         }
         catch (final RuntimeException | InterruptedException ex)
         {
@@ -155,25 +158,14 @@ final class HttpCommand implements Subcommand
         }
     }
 
-    private static void checkCidr(final String option, final String cidr)
-    {
-        try
-        {
-            StackConfig.of(cidr);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new IllegalArgumentException(option + " " + cidr + ": " + ex.getMessage(), ex);
-        }
-    }
-
     private static int inProcess(final int connections, final int requests, final String path, final int port,
-        final HttpServerConfig config, final PrintStream out) throws InterruptedException
+        final HttpServerConfig config, final WireOptions wire, final PrintStream out) throws InterruptedException
     {
         out.printf("ringstack http: in-process pair (no TAP: run as root with --tap for curl), 10.0.0.1 -> " +
             "http://10.0.0.2:%d%s%n", port, path);
         try (NetStack.Pair hosts = DemoHosts.inProcessPair();
-             HttpService service = HttpService.start(hosts.b(), port, config))
+             HostSession session = HostSession.start(hosts.b(), wire.pcap(), wire.statsSeconds(), out);
+             HttpService service = DemoHosts.startHttp(hosts.b(), "10.0.0.2", port, config))
         {
             final boolean patterned = path.startsWith("/bytes/") || path.startsWith("/chunked/");
             final byte[] request = BlockingHttpClient.request("GET", path, "10.0.0.2");
@@ -256,21 +248,30 @@ final class HttpCommand implements Subcommand
     }
 
 
-    private static int serveTap(final String tap, final String ip, final String linuxIp, final int port,
-        final int seconds, final HttpServerConfig config, final PrintStream out) throws InterruptedException
+    private int serveLinux(final WireOptions wire, final int port, final int seconds, final HttpServerConfig config,
+        final PrintStream out)
     {
-        try (NetStack host = DemoHosts.onTap("http", 0x0252_5300_0080L, tap, ip, linuxIp);
-             HttpService service = HttpService.start(host, port, config))
+        try (NetStack host = DemoHosts.onLinux("http", 0x0252_5300_0080L, wire, checks);
+             HostSession session = HostSession.start(host, wire.pcap(), wire.statsSeconds(), out))
         {
-            final String address = ip.substring(0, ip.indexOf('/'));
-            final String url = "http://" + address + (port == 80 ? "" : ":" + port);
-            out.printf("ringstack http: serving %s/ on TAP %s (Linux's side %s)%s%n", url, tap, linuxIp,
-                config.directory() == null ? "" : ", files from " + config.directory());
-            out.printf("try:  curl -i %s/bytes/100 %s/chunked/100%n", url, url);
-            out.printf("      curl -s %s/bytes/100000000 | sha256sum      (%s)%n", url, BytesPattern.SHA256_OF_100_MB);
-            out.flush();
-            DemoHosts.serveFor(seconds);
-            service.counters().forEach((name, value) -> out.printf("  %-45s %,d%n", name, value));
+            final Map<String, Long> counters;
+            try (HttpService service = DemoHosts.startHttp(host, wire.address(), port, config))
+            {
+                final String url = "http://" + wire.address() + (port == 80 ? "" : ":" + port);
+                out.printf("ringstack http: serving %s/ %s%s%n", url, wire.wire() == WireOptions.Wire.TAP ?
+                        "on TAP " + wire.tap() + " (Linux's side " + wire.linuxIp() + ")" :
+                        "on " + wire.afPacket() + " through AF_PACKET; from a host on that link (e.g. the far end " +
+                            "of a veth pair)",
+                    config.directory() == null ? "" : ", files from " + config.directory());
+                out.printf("try:  curl -i %s/bytes/100 %s/chunked/100%n", url, url);
+                out.printf("      curl -s %s/bytes/100000000 | sha256sum      (%s)%n", url,
+                    BytesPattern.SHA256_OF_100_MB);
+                DemoHosts.afPacketNote(wire, out);
+                out.flush();
+                DemoHosts.serveFor(seconds);
+                counters = service.counters();
+            }
+            counters.forEach((name, value) -> out.printf("  %-45s %,d%n", name, value));
         }
         return RingstackCommand.EXIT_OK;
     }

@@ -8,8 +8,9 @@ import java.util.List;
  * The {@code ringstack} command line (the launcher script at the repository root runs this class):
  * <pre>
  *   ringstack decode FILE [--limit N]    decode a pcap/pcapng capture, one line per frame, then a summary
- *   ringstack echo [--inproc | --tap ...]  TCP echo server; in-process with a built-in client and a results table
- *   ringstack http [--inproc | --tap ...]  HTTP/1.1 server; in-process with a built-in client, or over TAP for curl
+ *   ringstack echo [--inproc | --tap ... | --af-packet IF ...] [--pcap F] [--stats N]   TCP echo server
+ *   ringstack http [--inproc | --tap ... | --af-packet IF ...] [--pcap F] [--stats N]   HTTP/1.1 server
+ *       (in-process with a built-in client and a results table, or serving Linux over TAP or AF_PACKET)
  *   ringstack pci --ip A/P [...]         run the stack on a real 8254x NIC (root, no IOMMU, huge pages)
  *   ringstack help                       this text
  * </pre>
@@ -20,6 +21,7 @@ public final class RingstackCommand
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
+    private static final int USAGE_WIDTH = 116;
 
     /** The verbs, in the order the usage text lists them. */
     private static final List<Subcommand> COMMANDS = List.of(new DecodeCommand(), new EchoCommand(), new HttpCommand(),
@@ -71,7 +73,26 @@ public final class RingstackCommand
         out.println("usage: ringstack <command> [arguments]");
         for (final Subcommand command : COMMANDS)
         {
-            out.printf("  ringstack %s %-22s %s%n", command.name(), command.arguments(), command.summary());
+            if (command.arguments().length() <= 22)
+            {
+                out.printf("  ringstack %s %-22s %s%n", command.name(), command.arguments(), command.summary());
+                continue;
+            }
+            // long arguments go under the summary, wrapped at spaces
+            out.printf("  ringstack %-29s %s%n", command.name(), command.summary());
+            final StringBuilder line = new StringBuilder("     ");
+            // an option stays on one line with its value: split before "--x", "[--x" and "|" only
+            for (final String word : command.arguments().split(" (?=-|\\[|\\|)"))
+            {
+                if (line.length() + 1 + word.length() > USAGE_WIDTH)
+                {
+                    out.println(line);
+                    line.setLength(0);
+                    line.append("     ");
+                }
+                line.append(' ').append(word);
+            }
+            out.println(line);
         }
         out.printf("  ringstack %-29s %s%n", "help", "show this text");
     }
