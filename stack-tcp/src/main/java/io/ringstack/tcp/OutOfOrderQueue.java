@@ -17,32 +17,50 @@ import io.ringstack.tcp.wire.TcpOptions;
  */
 final class OutOfOrderQueue
 {
-    private final int[] handle;
-    private final int[] sequence;
-    private final int[] offset;
-    private final int[] length;
-    private final boolean[] fin;
+    private int[] handle;
+    private int[] sequence;
+    private int[] offset;
+    private int[] length;
+    private boolean[] fin;
     private final BufferBudget budget;
+    /** The most segments held; the arrays start small and double up to it. */
+    private final int capacity;
     private int size;
     private int bytes;
     // SACK: where the latest segments arrived, most recent first; scratch space for merged blocks
     private final int[] recent = new int[TcpOptions.MAX_SACK_BLOCKS];
     private int recentCount;
-    private final int[] blockLeft;
-    private final int[] blockRight;
-    private final boolean[] blockReported;
+    private int[] blockLeft;
+    private int[] blockRight;
+    private boolean[] blockReported;
 
     OutOfOrderQueue(final int capacity, final BufferBudget budget)
     {
         this.budget = budget;
-        handle = new int[capacity];
-        sequence = new int[capacity];
-        offset = new int[capacity];
-        length = new int[capacity];
-        fin = new boolean[capacity];
-        blockLeft = new int[capacity];
-        blockRight = new int[capacity];
-        blockReported = new boolean[capacity];
+        this.capacity = capacity;
+        final int initial = Math.min(capacity, TcpQueues.INITIAL_SLOTS);
+        handle = new int[initial];
+        sequence = new int[initial];
+        offset = new int[initial];
+        length = new int[initial];
+        fin = new boolean[initial];
+        blockLeft = new int[initial];
+        blockRight = new int[initial];
+        blockReported = new boolean[initial];
+    }
+
+    /** Doubles the arrays up to the capacity: the first time a connection holds that many segments out of order. */
+    private void expand()
+    {
+        final int slots = Math.min(capacity, handle.length * 2);
+        handle = TcpQueues.unwrap(handle, 0, size, slots);
+        sequence = TcpQueues.unwrap(sequence, 0, size, slots);
+        offset = TcpQueues.unwrap(offset, 0, size, slots);
+        length = TcpQueues.unwrap(length, 0, size, slots);
+        fin = TcpQueues.unwrap(fin, 0, size, slots);
+        blockLeft = new int[slots]; // scratch: rebuilt on every use
+        blockRight = new int[slots];
+        blockReported = new boolean[slots];
     }
 
     int size()
@@ -57,7 +75,7 @@ final class OutOfOrderQueue
 
     boolean isFull()
     {
-        return size == handle.length;
+        return size == capacity;
     }
 
     /** Whether [seq, seq + len) (and its FIN, if any) is already held by one entry. */
@@ -101,9 +119,13 @@ final class OutOfOrderQueue
             move(i, kept++);
         }
         size = kept;
-        if (size == handle.length)
+        if (size == capacity)
         {
             return false;
+        }
+        if (size == handle.length)
+        {
+            expand();
         }
         int at = size;
         while (at > 0 && SequenceNumber.greaterThan(sequence[at - 1], seq))

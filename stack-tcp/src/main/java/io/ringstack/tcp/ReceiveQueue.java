@@ -6,18 +6,22 @@ package io.ringstack.tcp;
  */
 final class ReceiveQueue
 {
-    private final int[] handle;
-    private final int[] offset;
-    private final int[] length;
+    /** The most slices the queue holds; the arrays start small and double up to it as a connection needs them. */
+    private final int capacity;
+    private int[] handle;
+    private int[] offset;
+    private int[] length;
     private int head;
     private int size;
     private int bytes;
 
     ReceiveQueue(final int capacity)
     {
-        handle = new int[capacity];
-        offset = new int[capacity];
-        length = new int[capacity];
+        this.capacity = capacity;
+        final int initial = Math.min(capacity, TcpQueues.INITIAL_SLOTS);
+        handle = new int[initial];
+        offset = new int[initial];
+        length = new int[initial];
     }
 
     int size()
@@ -32,11 +36,19 @@ final class ReceiveQueue
 
     boolean isFull()
     {
-        return size == handle.length;
+        return size == capacity;
     }
 
     void add(final int bufferHandle, final int sliceOffset, final int sliceLength)
     {
+        if (size == handle.length)
+        {
+            final int slots = Math.min(capacity, handle.length * 2); // once per doubling, up to the capacity
+            handle = TcpQueues.unwrap(handle, head, size, slots);
+            offset = TcpQueues.unwrap(offset, head, size, slots);
+            length = TcpQueues.unwrap(length, head, size, slots);
+            head = 0;
+        }
         int i = head + size;
         if (i >= handle.length)
         {

@@ -15,10 +15,12 @@ package io.ringstack.tcp;
  */
 final class SendQueue
 {
-    private final int[] handle;
-    private final int[] sequence;
-    private final int[] length;
-    private final boolean[] sacked;
+    /** The most buffers the queue holds; the arrays start small and double up to it as a connection needs them. */
+    private final int capacity;
+    private int[] handle;
+    private int[] sequence;
+    private int[] length;
+    private boolean[] sacked;
     private int head;
     private int size;
     private int sackedBytes;
@@ -28,10 +30,25 @@ final class SendQueue
 
     SendQueue(final int capacity)
     {
-        handle = new int[capacity];
-        sequence = new int[capacity];
-        length = new int[capacity];
-        sacked = new boolean[capacity];
+        this.capacity = capacity;
+        final int initial = Math.min(capacity, TcpQueues.INITIAL_SLOTS);
+        handle = new int[initial];
+        sequence = new int[initial];
+        length = new int[initial];
+        sacked = new boolean[initial];
+    }
+
+    /** Doubles the arrays (up to the capacity), the oldest buffer moving to slot 0: once per doubling. */
+    private void expand()
+    {
+        final int slots = Math.min(capacity, handle.length * 2);
+        final int hintPosition = position(hintSlot);
+        handle = TcpQueues.unwrap(handle, head, size, slots);
+        sequence = TcpQueues.unwrap(sequence, head, size, slots);
+        length = TcpQueues.unwrap(length, head, size, slots);
+        sacked = TcpQueues.unwrap(sacked, head, size, slots);
+        head = 0;
+        hintSlot = hintPosition < size ? hintPosition : 0;
     }
 
     int size()
@@ -41,7 +58,7 @@ final class SendQueue
 
     boolean isFull()
     {
-        return size == handle.length;
+        return size == capacity;
     }
 
     private int slot(final int position)
@@ -58,6 +75,10 @@ final class SendQueue
 
     void add(final int bufferHandle, final int seq, final int bytes)
     {
+        if (size == handle.length)
+        {
+            expand();
+        }
         final int i = slot(size);
         handle[i] = bufferHandle;
         sequence[i] = seq;

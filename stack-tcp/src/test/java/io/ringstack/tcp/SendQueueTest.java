@@ -8,7 +8,10 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** {@link SendQueue#firstEndingAfter}'s hint and binary search agree with a linear scan, across wrap-around. */
+/**
+ * {@link SendQueue#firstEndingAfter}'s hint and binary search agree with a linear scan, across wrap-around and the
+ * doublings of its arrays (8, 16, 32 slots), and every buffer keeps its handle, sequence and length.
+ */
 class SendQueueTest
 {
     @ParameterizedTest(name = "seed {0}")
@@ -27,7 +30,7 @@ class SendQueueTest
             {
                 final int length = 1 + random.nextInt(1500);
                 queue.add(step, next, length);
-                model.add(new int[] { next, length });
+                model.add(new int[] { next, length, step });
                 next += length;
             }
             else if (action < 5 && queue.size() > 0)
@@ -58,6 +61,13 @@ class SendQueueTest
                 }
                 assertEquals(expected, queue.firstEndingAfter(cursor), "seed " + seed + " step " + step);
                 assertEquals(expected, queue.positionAfter(cursor), "seed " + seed + " step " + step);
+                int position = 0;
+                for (final int[] buffer : model)
+                {
+                    assertEquals(buffer[2], queue.handle(position), "seed " + seed + " step " + step);
+                    assertEquals(buffer[0], queue.sequence(position), "seed " + seed + " step " + step);
+                    assertEquals(buffer[1], queue.length(position++), "seed " + seed + " step " + step);
+                }
             }
         }
     }

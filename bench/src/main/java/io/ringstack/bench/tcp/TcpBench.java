@@ -6,7 +6,7 @@ import io.ringstack.tcp.TcpConfig;
  * The bench harness for issue 6's TCP workloads, reported per CPU-second (process CPU time) as well as per wall
  * second, with latency percentiles and bytes allocated per operation:
  * <pre>
- * java -cp bench/target/benchmarks.jar io.ringstack.bench.tcp.TcpBench [seconds [rr|cps|bulk|all]]
+ * java -cp bench/target/benchmarks.jar io.ringstack.bench.tcp.TcpBench [seconds [rr|cps|bulk|all [MTU,MTU...]]]
  * </pre>
  * Request/response with 64 B messages over 1 and 100 connections, connections per second, and one bulk flow
  * (MTU 1500 and 9000 for ringstack), ringstack's in-process pair ({@link RingstackTcpWorkloads}: one thread, MSL
@@ -46,7 +46,10 @@ public final class TcpBench
         }
         if (only.equals("all") || only.equals("bulk"))
         {
-            for (final int mtu : new int[] {1500, 9000, 16110})
+            final int[] mtus = args.length > 2 ?
+                java.util.Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray() :
+                new int[] {1500, 9000, 16110};
+            for (final int mtu : mtus)
             {
                 try (RingstackTcpWorkloads ringstack = new RingstackTcpWorkloads(mtu, config))
                 {
