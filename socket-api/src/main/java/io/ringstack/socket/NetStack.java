@@ -6,6 +6,7 @@ import io.ringstack.ip.wire.Ipv4Address;
 import io.ringstack.nic.e1000.MacAddress;
 import io.ringstack.nic.emulated.EmulatedNic;
 import io.ringstack.nic.linux.DevicePort;
+import io.ringstack.nic.linux.EventFd;
 import io.ringstack.nic.linux.PacketSocket;
 import io.ringstack.nic.linux.PacketSocketPort;
 import io.ringstack.nic.linux.TapDevice;
@@ -18,6 +19,7 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.jctools.queues.MpscArrayQueue;
 
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.Callable;
@@ -51,6 +53,10 @@ public final class NetStack implements AutoCloseable
     private final MpscArrayQueue<StackWork> scheduled = new MpscArrayQueue<>(65536);
     private final Thread thread;
     private volatile boolean running = true;
+    /** The stack thread is in (or about to enter) its idle sleep. */
+    private volatile boolean sleeping;
+    /** Signalled to wake a stack thread that sleeps in poll(2) on its Linux wire; null on the in-memory pair. */
+    private final EventFd wake;
     private volatile long failures;
     private volatile RuntimeException lastFailure;
     private InMemoryWire wire;
@@ -60,6 +66,7 @@ public final class NetStack implements AutoCloseable
         this.name = builder.name;
         this.nic = nic;
         this.port = port;
+        this.wake = port != null ? EventFd.open() : null;
         this.ringBytes = builder.socketRingBytes;
         StackConfig config = StackConfig.of(builder.cidr).withMtu(builder.mtu);
         if (builder.gateway != 0)
@@ -115,14 +122,9 @@ public final class NetStack implements AutoCloseable
 
     private NetStack start()
     {
-        if (port instanceof TapPort tap)
-        {
-            tap.start();
-        }
-        else if (port instanceof PacketSocketPort packet)
-        {
-            packet.start();
-        }
+        // A Linux wire is received inline: the stack thread reads it (DevicePort.pollOnce) and sleeps in poll(2) on
+        // it and on an eventfd that other threads signal, so no frame and no wake-up crosses threads (no receive
+        // thread); the in-memory pair's device is fed by the other host's thread and wakes this one's interrupt line.
         thread.start();
         return this;
     }
@@ -135,7 +137,8 @@ public final class NetStack implements AutoCloseable
         int idle = 0;
         while (running)
         {
-            int work = stack.doWork();
+            int work = port != null ? port.pollOnce() : 0;
+            work += stack.doWork();
             Runnable command;
             while ((command = commands.poll()) != null)
             {
@@ -153,13 +156,13 @@ public final class NetStack implements AutoCloseable
             {
                 idle = 0;
             }
-            else if (++idle < 100)
+            else if (port == null && ++idle < 100)
             {
-                Thread.onSpinWait();
+                Thread.onSpinWait(); // poll while busy (a Linux wire's poll(2) returns at once when it has frames)
             }
-            else if (commands.isEmpty() && scheduled.isEmpty())
+            else
             {
-                nic.driver().awaitWork(tcp.connectionCount() > 0 ? IDLE_SLEEP_WITH_CONNECTIONS_NANOS : IDLE_SLEEP_NANOS);
+                sleep(tcp.connectionCount() > 0 ? IDLE_SLEEP_WITH_CONNECTIONS_NANOS : IDLE_SLEEP_NANOS);
             }
         }
         Runnable command;
@@ -168,6 +171,45 @@ public final class NetStack implements AutoCloseable
             runSafely(command);
         }
         stack.close(); // closes TCP too: open connections are aborted and their buffers released
+    }
+
+    /**
+     * The idle stack thread's sleep: until a frame, a command, work scheduled by an application thread, or the
+     * timeout (TCP's timers). Dekker with {@link #wakeStackThread()}: this thread says it sleeps, then looks at the
+     * queues; a producer enqueues, then looks whether it sleeps; both fence, so one of them sees the other.
+     */
+    private void sleep(final long timeoutNanos)
+    {
+        sleeping = true;
+        VarHandle.fullFence();
+        if (commands.isEmpty() && scheduled.isEmpty() && running)
+        {
+            if (port != null)
+            {
+                port.awaitReadable(wake, (int)TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+                wake.clear(); // before the queues are drained: a signal after this is seen by the next poll
+            }
+            else
+            {
+                nic.driver().awaitWork(timeoutNanos);
+            }
+        }
+        sleeping = false;
+    }
+
+    /** After enqueueing for the stack thread: wakes it if it sleeps (an eventfd write only then). */
+    private void wakeStackThread()
+    {
+        if (port == null)
+        {
+            nic.driver().wakeup(); // the emulated interrupt line: an unpark
+            return;
+        }
+        VarHandle.fullFence();
+        if (sleeping)
+        {
+            wake.signal();
+        }
     }
 
     /**
@@ -257,7 +299,7 @@ public final class NetStack implements AutoCloseable
         {
             Thread.yield();
         }
-        nic.driver().wakeup();
+        wakeStackThread();
     }
 
     /** Runs {@code task} on the stack thread; the future completes with its result. */
@@ -286,7 +328,7 @@ public final class NetStack implements AutoCloseable
             {
                 Thread.yield();
             }
-            nic.driver().wakeup();
+            wakeStackThread();
         }
     }
 
@@ -408,7 +450,14 @@ public final class NetStack implements AutoCloseable
             return;
         }
         running = false;
-        nic.driver().wakeup();
+        if (port != null)
+        {
+            wake.signal();
+        }
+        else
+        {
+            nic.driver().wakeup();
+        }
         if (thread.isAlive())
         {
             try
@@ -427,6 +476,7 @@ public final class NetStack implements AutoCloseable
         if (port != null)
         {
             port.close();
+            wake.close();
         }
         if (wire != null)
         {

@@ -6,6 +6,10 @@ import io.ringstack.nic.wire.FrameSource;
 import io.ringstack.nic.wire.PcapWriter;
 import org.agrona.DirectBuffer;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * What every Linux wire of the emulated 82540EM shares: the device's receive side (a thread sleeping in poll(2), or
  * {@link #pollOnce()} inline) feeding frames into {@link EmulatedE1000#receiveFrom}, the transmit gate that keeps
@@ -23,6 +27,11 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
     private final PortCapture capture = new PortCapture();
     private final FrameSource source = this::readAndRecord;
     private final ReceiveLoop loop;
+    private final int wireFd;
+    /** struct pollfd[2] {wire, wake} for {@link #awaitReadable}, allocated on its first use. */
+    private Arena inlineArena;
+    private MemorySegment inlinePoll;
+    private Libc inlineLibc;
     private final String wireName;
     private volatile boolean closed;
     private final LossGenerator transmitLoss = new LossGenerator();
@@ -35,6 +44,7 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
         this.device = device;
         this.counters = counters;
         this.wireName = wireName;
+        this.wireFd = readable.fd();
         this.loop = new ReceiveLoop(threadName, new ReceiveLoop.Work()
         {
             @Override
@@ -91,6 +101,39 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
         }
         checkOpen();
         return receiveBurst();
+    }
+
+    /**
+     * For a thread that receives inline with {@link #pollOnce()} (a stack thread driving both directions itself, so
+     * no frame crosses threads): sleeps in poll(2) until the wire has a frame, {@code wake} is signalled, or
+     * {@code timeoutMillis} pass. Allocates nothing after the first call. Same thread rules as {@link #pollOnce()}.
+     *
+     * @return true if the wire is readable (or reports an error condition, which the next read counts).
+     */
+    public boolean awaitReadable(final EventFd wake, final int timeoutMillis)
+    {
+        checkOpen();
+        MemorySegment fds = inlinePoll;
+        if (fds == null)
+        {
+            inlineArena = Arena.ofShared();
+            inlineLibc = new Libc(inlineArena);
+            fds = inlineArena.allocate(16, 4);
+            inlinePoll = fds;
+        }
+        fds.set(ValueLayout.JAVA_INT, 0, wireFd);
+        fds.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
+        fds.set(ValueLayout.JAVA_SHORT, 6, (short)0);
+        fds.set(ValueLayout.JAVA_INT, 8, wake.fd());
+        fds.set(ValueLayout.JAVA_SHORT, 12, Libc.POLLIN);
+        fds.set(ValueLayout.JAVA_SHORT, 14, (short)0);
+        final int ready = inlineLibc.pollNoErrno(fds, 2, timeoutMillis);
+        if (ready <= 0)
+        {
+            return false; // timeout, EINTR or a failed poll: the caller looks again
+        }
+        counters.increment(PortCounter.RECEIVE_WAKEUPS);
+        return fds.get(ValueLayout.JAVA_SHORT, 6) != 0;
     }
 
     private int receiveBurst()
@@ -216,6 +259,10 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
         gate.close();
         loop.stop();
         closeWire();
+        if (inlineArena != null)
+        {
+            inlineArena.close();
+        }
     }
 
     /** A seeded Bernoulli loss for one direction, used by one thread; xorshift64*, no allocation. */

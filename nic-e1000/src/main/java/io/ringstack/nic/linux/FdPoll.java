@@ -27,6 +27,12 @@ final class FdPoll
         pollfd.set(JAVA_SHORT, 4, events);
     }
 
+    /** The descriptor polled. */
+    int fd()
+    {
+        return pollfd.get(JAVA_INT, 0);
+    }
+
     /**
      * Waits up to {@code timeoutMillis} (-1: for ever, 0: just look).
      *

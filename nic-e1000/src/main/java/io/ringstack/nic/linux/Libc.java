@@ -95,6 +95,7 @@ public final class Libc
         FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle MUNMAP = link("munmap",
         FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle EVENTFD = link("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle IF_NAMETOINDEX = link("if_nametoindex",
         FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
@@ -150,6 +151,19 @@ public final class Libc
         try
         {
             return (int)CLOSE.invokeExact(callState, fd);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /** eventfd(2): a counter descriptor that one thread signals and another waits on with poll(2). */
+    public int eventfd(final int initialValue, final int flags)
+    {
+        try
+        {
+            return (int)EVENTFD.invokeExact(callState, initialValue, flags);
         }
         catch (final Throwable t)
         {
