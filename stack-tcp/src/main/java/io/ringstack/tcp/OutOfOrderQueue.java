@@ -38,21 +38,21 @@ final class OutOfOrderQueue
     {
         this.budget = budget;
         this.capacity = capacity;
-        final int initial = Math.min(capacity, TcpQueues.INITIAL_SLOTS);
-        handle = new int[initial];
-        sequence = new int[initial];
-        offset = new int[initial];
-        length = new int[initial];
-        fin = new boolean[initial];
-        blockLeft = new int[initial];
-        blockRight = new int[initial];
-        blockReported = new boolean[initial];
+        // no arrays until the first segment arrives out of order: most connections never hold one
+        handle = TcpQueues.NO_INTS;
+        sequence = TcpQueues.NO_INTS;
+        offset = TcpQueues.NO_INTS;
+        length = TcpQueues.NO_INTS;
+        fin = TcpQueues.NO_BOOLEANS;
+        blockLeft = TcpQueues.NO_INTS;
+        blockRight = TcpQueues.NO_INTS;
+        blockReported = TcpQueues.NO_BOOLEANS;
     }
 
     /** Doubles the arrays up to the capacity: the first time a connection holds that many segments out of order. */
     private void expand()
     {
-        final int slots = Math.min(capacity, handle.length * 2);
+        final int slots = Math.min(capacity, Math.max(TcpQueues.INITIAL_SLOTS, handle.length * 2));
         handle = TcpQueues.unwrap(handle, 0, size, slots);
         sequence = TcpQueues.unwrap(sequence, 0, size, slots);
         offset = TcpQueues.unwrap(offset, 0, size, slots);

@@ -8,6 +8,9 @@ package io.ringstack.tcp;
 final class TcpQueues
 {
     static final int INITIAL_SLOTS = 8;
+    /** Shared empty arrays of a queue that has held nothing yet (never written: length 0). */
+    static final int[] NO_INTS = new int[0];
+    static final boolean[] NO_BOOLEANS = new boolean[0];
 
     private TcpQueues()
     {
