@@ -126,13 +126,17 @@ final class DemoHosts
         }
     }
 
-    /** On AF_PACKET, what makes a veth peer's frames arrive with bad checksums (the stack drops and counts them). */
+    /**
+     * On AF_PACKET, what makes a veth peer's bulk TCP data arrive too long for a frame: its TCP segmentation offload
+     * (checksums left to offload are fine: the packet socket flags them and the NIC completes them).
+     */
     static void afPacketNote(final WireOptions wire, final PrintStream out)
     {
         if (wire.wire() == WireOptions.Wire.AF_PACKET)
         {
-            out.println("note: a peer that offloads checksums sends frames whose TCP/UDP checksum is not filled in " +
-                "yet on a veth; turn it off there ('ethtool -K PEER tx off') if --stats shows dropped: BAD_CHECKSUM");
+            out.println("note: a veth peer's TCP segmentation offload (on by default) sends bulk data in packets " +
+                "of up to 64 KiB, longer than a frame; turn it off there ('ethtool -K PEER tso off') if --stats " +
+                "shows frames oversize (ROC)");
         }
     }
 

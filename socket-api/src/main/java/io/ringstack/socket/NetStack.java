@@ -435,6 +435,15 @@ public final class NetStack implements AutoCloseable
         return nic.driver().macAddress();
     }
 
+    /**
+     * The Linux wire (a {@link TapPort} or a {@link PacketSocketPort}), for its counters and its device's, or null
+     * for an in-memory host.
+     */
+    public DevicePort port()
+    {
+        return port;
+    }
+
     /** Buffers still held after {@link #close()} (0 unless something leaked). */
     public int outstandingBuffers()
     {

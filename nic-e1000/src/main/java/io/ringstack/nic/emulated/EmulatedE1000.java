@@ -56,7 +56,9 @@ import static io.ringstack.nic.e1000.E1000Registers.*;
  * <p>
  * Checksum offload: legacy TX descriptors' CMD.IC with CSS/CSO (inserted, or left to the receiving emulated device
  * when the wire is a perfect in-memory one, as Linux's veth does) and RXCSUM's IPv4 and TCP/UDP checks reported
- * in the RX status ({@link ReceiveChecksumOffload}).
+ * in the RX status ({@link ReceiveChecksumOffload}). A frame a {@link FrameSource} flags as never checksummed
+ * (a packet socket's TP_STATUS_CSUMNOTREADY: sent by a program of the same host) is reported good or completed in
+ * the received copy, the same as a checksum another emulated device left undone.
  * <p>
  * What it does not emulate: FCS (frames on our wires carry none), the packet checksum field (written as 0),
  * VLAN stripping (CTRL.VME), interrupt moderation timers (RDTR, RADV, ITR), extended (context and data)
@@ -110,6 +112,10 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
     private volatile long filteredFrames;
     private volatile long framesWhileDisabled;
     private volatile long oversizeTransmits;
+    private volatile long partialChecksumsReported;
+    private volatile long partialChecksumsInserted;
+    private volatile long partialChecksumsUnresolved;
+    private volatile long sourceVerifiedChecksums;
 
     /**
      * @param name         for messages and pcap comments.
@@ -500,8 +506,7 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
             final int rxcsum = register(RXCSUM);
             final int checks = checksumStart < 0 ? ReceiveChecksumOffload.check(address, length, rxcsum) :
                 ReceiveChecksumOffload.checkPartial(address, length, rxcsum, checksumStart, checksumOffset);
-            descriptor.writeBack(length, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP | (checks & 0xFF),
-                checks >>> 8, 0); // release
+            writeBackReceived(descriptor, length, checks);
             statistics.goodReceived(length, destination);
         }
         advanceReceiveHead(rctl, head, tail, count);
@@ -514,7 +519,9 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
      * a frame that is undersize, filtered or oversize leaves the descriptor unused (its buffer holds garbage the
      * driver never sees, DD stays clear). With receive disabled or no free descriptor, the frame still leaves the
      * wire, into the device's receive FIFO, and is counted like {@link #accept} counts it (framesWhileDisabled, or
-     * filtered/oversize/MPC+RNBC in the same order).
+     * filtered/oversize/MPC+RNBC in the same order). A frame the source flags ({@link FrameSource#frameFlags()})
+     * as never checksummed, or as verified, gets its transport checksum completed or reported good
+     * ({@link ReceiveChecksumOffload#checkFlagged}).
      * <p>
      * The length is known only after the source wrote the frame, so the whole buffer (RCTL.BSIZE bytes) must lie in
      * DMA-mapped memory; if it does not, the frame goes to the FIFO and the descriptor is written back with RXE, a
@@ -558,13 +565,44 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         }
         else
         {
-            final int checks = ReceiveChecksumOffload.check(address, length, register(RXCSUM));
-            descriptor.writeBack(length, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP | (checks & 0xFF),
-                checks >>> 8, 0); // release
+            final int rxcsum = register(RXCSUM);
+            final int flags = source.frameFlags(); // what the wire knows of the frame's checksum, e.g. never computed
+            final int checks = flags == 0 ? ReceiveChecksumOffload.check(address, length, rxcsum) :
+                ReceiveChecksumOffload.checkFlagged(address, length, rxcsum, flags);
+            writeBackReceived(descriptor, length, checks);
             statistics.goodReceived(length, destination);
         }
         advanceReceiveHead(rctl, head, tail, count);
         return length;
+    }
+
+    /**
+     * The write-back of a received frame (a release store of the status word) with the checksum verdicts of
+     * {@link ReceiveChecksumOffload}, counting what was done for a checksum left to the device.
+     */
+    private void writeBackReceived(final RxDescriptor descriptor, final int length, final int checks)
+    {
+        if (checks > 0xFFFF)
+        {
+            if ((checks & ReceiveChecksumOffload.PARTIAL_REPORTED) != 0)
+            {
+                partialChecksumsReported++;
+            }
+            else if ((checks & ReceiveChecksumOffload.PARTIAL_INSERTED) != 0)
+            {
+                partialChecksumsInserted++;
+            }
+            else if ((checks & ReceiveChecksumOffload.PARTIAL_UNRESOLVED) != 0)
+            {
+                partialChecksumsUnresolved++;
+            }
+            else
+            {
+                sourceVerifiedChecksums++;
+            }
+        }
+        descriptor.writeBack(length, 0, RxDescriptor.STATUS_DD | RxDescriptor.STATUS_EOP | (checks & 0xFF),
+            (checks >>> 8) & 0xFF, 0);
     }
 
     /** No descriptor to fill (or receive is off): the frame is taken off the wire into the FIFO, then dropped. */
@@ -863,6 +901,34 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
     public long oversizeTransmits()
     {
         return oversizeTransmits;
+    }
+
+    /**
+     * Received frames whose transport checksum their sender left undone (a CHECKSUM_PARTIAL frame from another
+     * emulated device, or one a packet socket flagged TP_STATUS_CSUMNOTREADY) that this device reported good
+     * without summing (RXCSUM.TUOFL).
+     */
+    public long partialChecksumsReported()
+    {
+        return partialChecksumsReported;
+    }
+
+    /** Such frames whose checksum this device inserted into the received copy (TUOFL off). */
+    public long partialChecksumsInserted()
+    {
+        return partialChecksumsInserted;
+    }
+
+    /** Frames flagged partial by their source that are no IPv4 TCP or UDP datagram: handed up as they came. */
+    public long partialChecksumsUnresolved()
+    {
+        return partialChecksumsUnresolved;
+    }
+
+    /** Frames whose source had verified the transport checksum (TP_STATUS_CSUM_VALID), reported good unsummed. */
+    public long sourceVerifiedChecksums()
+    {
+        return sourceVerifiedChecksums;
     }
 
     @Override

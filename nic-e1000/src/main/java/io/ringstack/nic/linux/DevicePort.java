@@ -25,7 +25,20 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
     final PortCounters counters;
     final TransmitGate gate = new TransmitGate();
     private final PortCapture capture = new PortCapture();
-    private final FrameSource source = this::readAndRecord;
+    private final FrameSource source = new FrameSource()
+    {
+        @Override
+        public int read(final long address, final int capacity)
+        {
+            return readAndRecord(address, capacity);
+        }
+
+        @Override
+        public int frameFlags()
+        {
+            return lastFrameFlags();
+        }
+    };
     private final ReceiveLoop loop;
     private final int wireFd;
     /** struct pollfd[2] {wire, wake} for {@link #awaitReadable}, allocated on its first use. */
@@ -68,6 +81,15 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
 
     /** The device's receive DMA: one frame from the wire written at {@code address}; 0 when none (see FrameSource). */
     abstract int readFrame(long address, int capacity);
+
+    /**
+     * What the wire said about the frame {@link #readFrame} wrote last ({@link FrameSource#frameFlags()}); 0 unless
+     * the wire knows more than the bytes.
+     */
+    int lastFrameFlags()
+    {
+        return 0;
+    }
 
     /** Sends one frame from {@code buffer} (inside the transmit gate, on the driver's thread); counts failures. */
     abstract void transmit(DirectBuffer buffer, int offset, int length);
@@ -207,7 +229,8 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
 
     /**
      * Records every frame received and transmitted from now on into {@code pcap} (null stops); the caller closes
-     * the writer.
+     * the writer. Received frames are recorded as the wire delivered them: one whose checksum a program on this host
+     * left to offload still holds the pseudo-header's sum there, as tcpdump on the interface shows it.
      */
     public void pcap(final PcapWriter pcap)
     {

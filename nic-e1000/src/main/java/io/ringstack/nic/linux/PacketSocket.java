@@ -1,5 +1,7 @@
 package io.ringstack.nic.linux;
 
+import io.ringstack.nic.wire.FrameSource;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -43,10 +45,15 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * {@link PacketRingConfig#promiscuous()} the interface takes frames for every address (the membership ends with the
  * socket).
  * <p>
- * What the kernel hands over is what was on the wire, with one exception worth knowing: a peer that leaves
- * checksums to offload (a veth's TX checksum offload is on by default) sends TCP and UDP with the checksum not yet
- * filled in: such frames are delivered as they are and counted (CHECKSUM_NOT_READY); turn the offload off on the
- * peer ({@code ethtool -K PEER tx off}).
+ * What the kernel hands over is what was on the wire, with two exceptions worth knowing. A packet sent by a
+ * program on this host whose checksum was left to offload (through a veth, whose TX checksum offload is on by
+ * default) arrives with the TCP or UDP checksum field holding only the pseudo-header's sum: the kernel says so in
+ * tp_status (TP_STATUS_CSUMNOTREADY), and {@link #lastFrameFlags()} passes it on to the device, which completes or
+ * vouches for the checksum as Linux itself does for such a packet (counted: CHECKSUM_NOT_READY). And a peer's TCP
+ * segmentation offload (TSO, on by default on a veth) hands over TCP packets longer than its MTU, uncut: such a
+ * frame does not fit a standard frame and is dropped as oversize (counted: GSO_TCP on Linux 6.3+, TRUNCATED when
+ * it does not fit a ring slot); turn TSO off on the peer ({@code ethtool -K PEER tso off}) for bulk data towards
+ * this socket.
  * <p>
  * Threads: one thread reads, one thread queues and flushes (they may differ). Not for the frame paths: the
  * constructor, {@link #readKernelStatistics}, {@link #close}.
@@ -90,6 +97,7 @@ public final class PacketSocket implements AutoCloseable
     private long rxPacket;
     private int rxPacketsLeft;
     private int rxFrameInBlock;
+    private int lastFrameFlags;
     // transmit cursor (the sending thread)
     private int txSlot;
     private int txQueued;
@@ -325,7 +333,43 @@ public final class PacketSocket implements AutoCloseable
      */
     public int read(final long address, final int capacity)
     {
+        lastFrameFlags = 0;
         return perFrame ? readFrame(address, capacity) : readFromBlock(address, capacity);
+    }
+
+    /**
+     * What the kernel said of the checksums of the frame the last {@link #read} returned, as
+     * {@link FrameSource#frameFlags()}: {@link FrameSource#CHECKSUM_PARTIAL} for TP_STATUS_CSUMNOTREADY (a packet
+     * of this host whose transport checksum was left to offload), {@link FrameSource#CHECKSUM_VERIFIED} for
+     * TP_STATUS_CSUM_VALID, else 0. The reading thread only.
+     */
+    public int lastFrameFlags()
+    {
+        return lastFrameFlags;
+    }
+
+    /**
+     * af_packet.c tpacket_rcv: TP_STATUS_CSUMNOTREADY when the packet is CHECKSUM_PARTIAL (sent on this host, its
+     * checksum left to a device it never reached), else TP_STATUS_CSUM_VALID when the checksum was verified
+     * (CHECKSUM_UNNECESSARY); counted here, both, with segmentation-offload packets (TP_STATUS_GSO_TCP).
+     */
+    private int frameFlags(final int status)
+    {
+        if ((status & TP_STATUS_GSO_TCP) != 0)
+        {
+            counters.increment(PortCounter.GSO_TCP);
+        }
+        if ((status & TP_STATUS_CSUMNOTREADY) != 0)
+        {
+            counters.increment(PortCounter.CHECKSUM_NOT_READY);
+            return FrameSource.CHECKSUM_PARTIAL;
+        }
+        if ((status & TP_STATUS_CSUM_VALID) != 0)
+        {
+            counters.increment(PortCounter.CHECKSUM_VALID);
+            return FrameSource.CHECKSUM_VERIFIED;
+        }
+        return 0;
     }
 
     /**
@@ -366,10 +410,7 @@ public final class PacketSocket implements AutoCloseable
                 MemorySegment.copy(ring, frame, ALL_MEMORY, address, Math.min(snapLength, capacity));
                 result = reported(snapLength, length, capacity);
             }
-            if ((status & TP_STATUS_CSUMNOTREADY) != 0)
-            {
-                counters.increment(PortCounter.CHECKSUM_NOT_READY);
-            }
+            lastFrameFlags = frameFlags(status);
             returnFrame(slot);
             return result;
         }
@@ -431,10 +472,7 @@ public final class PacketSocket implements AutoCloseable
                 MemorySegment.copy(ring, frame, ALL_MEMORY, address, Math.min(snapLength, capacity));
                 result = reported(snapLength, length, capacity);
             }
-            if ((status & TP_STATUS_CSUMNOTREADY) != 0)
-            {
-                counters.increment(PortCounter.CHECKSUM_NOT_READY);
-            }
+            lastFrameFlags = frameFlags(status);
             finishPacket();
             return result;
         }

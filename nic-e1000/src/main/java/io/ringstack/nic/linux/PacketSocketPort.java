@@ -15,9 +15,12 @@ import org.agrona.DirectBuffer;
  * Transmit runs on the driver's thread: each frame is copied from its DMA buffer into the TX ring (the device's
  * DMA read), and one send(2) per burst (the device's TDT write) sends them all. Receive: the device takes its next
  * RX descriptor and the port copies the next frame of the RX ring straight into that descriptor's buffer, the
- * one copy ({@link EmulatedE1000#receiveFrom}). The receive side runs by itself once {@link #start() started} (a
- * thread per port sleeping in poll(2)), or a caller drives it with {@link #pollOnce()}. Neither path allocates per
- * frame. Failures on the frame paths are counted ({@link #counters()}), never thrown.
+ * one copy ({@link EmulatedE1000#receiveFrom}); a frame whose checksum a program on this host left to offload (a
+ * veth peer's, TP_STATUS_CSUMNOTREADY) is flagged to the device, which completes it or reports it good, as Linux
+ * does for such a packet ({@link io.ringstack.nic.wire.FrameSource#CHECKSUM_PARTIAL}). The receive side runs by
+ * itself once {@link #start() started} (a thread per port sleeping in poll(2)), or a caller drives it with
+ * {@link #pollOnce()}. Neither path allocates per frame. Failures on the frame paths are counted
+ * ({@link #counters()}), never thrown.
  * <p>
  * Close the port before the NIC: closing unplugs the cable (link down), stops the receive thread, and closes the
  * socket.
@@ -61,6 +64,13 @@ public final class PacketSocketPort extends DevicePort
     int readFrame(final long address, final int capacity)
     {
         return socket.read(address, capacity);
+    }
+
+    /** The kernel's word on the frame's checksum (TP_STATUS_CSUMNOTREADY, TP_STATUS_CSUM_VALID), for the device. */
+    @Override
+    int lastFrameFlags()
+    {
+        return socket.lastFrameFlags();
     }
 
     @Override

@@ -19,8 +19,18 @@ public enum PortCounter
     OUTGOING_SKIPPED(true),
     /** Frames the packet ring held only in part (tp_snaplen &lt; tp_len): reported as oversize to the device. */
     TRUNCATED(true),
-    /** Frames whose transport checksum the sending host left to offload (TP_STATUS_CSUMNOTREADY): delivered as is. */
+    /**
+     * Frames whose transport checksum the sending program on this host left to offload (TP_STATUS_CSUMNOTREADY):
+     * handed to the device flagged {@code FrameSource.CHECKSUM_PARTIAL}, which completes or vouches for it.
+     */
     CHECKSUM_NOT_READY(true),
+    /** Frames whose transport checksum the kernel had verified (TP_STATUS_CSUM_VALID): flagged to the device. */
+    CHECKSUM_VALID(true),
+    /**
+     * TCP packets a peer's segmentation offload (TSO/GSO) left uncut (TP_STATUS_GSO_TCP, Linux 6.3+): longer than
+     * the peer's MTU, so the device drops them as oversize unless its buffers hold them.
+     */
+    GSO_TCP(true),
     /** 802.1Q tags the kernel had taken into packet metadata, put back into the frame. */
     VLAN_TAGS_RESTORED(true),
     /** TPACKET_V3 ring blocks the packet socket's receive side handed back to the kernel. */

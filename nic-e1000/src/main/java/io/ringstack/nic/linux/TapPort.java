@@ -22,6 +22,11 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * feeds the device when frames arrive; or a caller drives it with {@link #pollOnce()} (benchmarks). Neither path
  * allocates per frame. Failures on the frame paths are counted ({@link #counters()}), never thrown.
  * <p>
+ * Checksums arrive whole: the TAP is opened without IFF_VNET_HDR and never given TUNSETOFFLOAD, so the interface
+ * has no TX checksum or segmentation offload ({@code ethtool -k} shows tx-checksumming off) and the kernel
+ * completes every CHECKSUM_PARTIAL packet and cuts every GSO packet before the TAP's read(2) sees it
+ * (validate_xmit_skb); unlike a packet socket, a TAP has nothing to flag ({@link #lastFrameFlags()} stays 0).
+ * <p>
  * Close the port before the NIC: closing unplugs the cable (link down), stops the receive thread and closes the
  * TAP descriptor, which removes the interface.
  */

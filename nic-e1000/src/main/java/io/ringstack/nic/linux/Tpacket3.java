@@ -65,6 +65,10 @@ public final class Tpacket3
     public static final int TP_STATUS_CSUMNOTREADY = 1 << 3;
     public static final int TP_STATUS_VLAN_VALID = 1 << 4;
     public static final int TP_STATUS_VLAN_TPID_VALID = 1 << 6;
+    /** The transport checksum was verified (the packet was CHECKSUM_UNNECESSARY; Linux 4.1+). */
+    public static final int TP_STATUS_CSUM_VALID = 1 << 7;
+    /** A TCP packet the sender's segmentation offload has not cut into frames yet (Linux 6.3+). */
+    public static final int TP_STATUS_GSO_TCP = 1 << 8;
     // tp_status, TX
     public static final int TP_STATUS_AVAILABLE = 0;
     public static final int TP_STATUS_SEND_REQUEST = 1;

@@ -1,6 +1,7 @@
 package io.ringstack.nic.linux;
 
 import io.ringstack.nic.e1000.MacAddress;
+import io.ringstack.nic.wire.FrameSource;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,6 +223,7 @@ class PacketSocketTest
             final UnsafeBuffer frame = new UnsafeBuffer(received.address(), 2048);
             readUntil(socket, received, frame, 0x0800);
             assertEquals(17, frame.getByte(14 + 9), "UDP");
+            assertEquals(FrameSource.CHECKSUM_PARTIAL, socket.lastFrameFlags(), "passed on to the device");
             assertEquals(1, socket.counters().get(PortCounter.CHECKSUM_NOT_READY),
                 "a veth's TX checksum offload (on by default) leaves the UDP checksum to the 'hardware': " +
                     socket.counters());
