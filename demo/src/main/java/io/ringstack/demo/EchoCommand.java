@@ -2,9 +2,6 @@ package io.ringstack.demo;
 
 import io.ringstack.socket.NetStack;
 import io.ringstack.socket.TcpSocket;
-import io.ringstack.tcp.TcpConnection;
-import io.ringstack.tcp.TcpHandler;
-import io.ringstack.tcp.TcpSlice;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -109,41 +106,7 @@ final class EchoCommand implements Subcommand
     /** The echo server, on the stack thread of {@code host}: zero-copy reads, writes from the slice. */
     static void serveEcho(final NetStack host, final AtomicLong echoedBytes) throws InterruptedException
     {
-        final TcpSlice slice = new TcpSlice();
-        final TcpHandler echo = new TcpHandler()
-        {
-            @Override
-            public void onData(final TcpConnection c)
-            {
-                // read a segment only when the send buffer can take all of it back
-                while (c.writableBytes() >= 16384 && c.read(slice))
-                {
-                    c.write(slice.buffer(), slice.offset(), slice.length());
-                    echoedBytes.addAndGet(slice.length());
-                    slice.release();
-                }
-            }
-
-            @Override
-            public void onWritable(final TcpConnection c)
-            {
-                onData(c);
-            }
-
-            @Override
-            public void onPeerClosed(final TcpConnection c)
-            {
-                onData(c);
-                c.close();
-            }
-        };
-        host.submit(() -> host.tcp().listen(PORT, 1024, listener ->
-        {
-            while (listener.accept(echo) != null)
-            {
-                // accept all
-            }
-        })).join();
+        TcpEchoServer.listen(host, PORT, echoedBytes);
     }
 
     private static int inProcess(final int connections, final int messages, final int size, final PrintStream out)
