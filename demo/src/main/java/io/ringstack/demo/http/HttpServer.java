@@ -67,6 +67,7 @@ public final class HttpServer implements TcpListenHandler
     private final ByteBuffer scratchBuffer = ByteBuffer.wrap(scratch);
     private HttpConnection open;
     private int openCount;
+    private int openPeak;
 
     private long accepted;
     private long requests;
@@ -140,6 +141,7 @@ public final class HttpServer implements TcpListenHandler
             }
             open = handler;
             openCount++;
+            openPeak = Math.max(openPeak, openCount);
         }
     }
 
@@ -198,6 +200,12 @@ public final class HttpServer implements TcpListenHandler
     public int openConnections()
     {
         return openCount;
+    }
+
+    /** The most connections served at once so far. */
+    public int openConnectionsPeak()
+    {
+        return openPeak;
     }
 
     /** The Date field value (RFC 9110 §6.6.1), formatted once a second. */
@@ -290,6 +298,7 @@ public final class HttpServer implements TcpListenHandler
         final Map<String, Long> counters = new LinkedHashMap<>();
         counters.put("http.connections.accepted", accepted);
         counters.put("http.connections.open", (long)openCount);
+        counters.put("http.connections.open.peak", (long)openPeak);
         counters.put("http.connections.reset", resets);
         counters.put("http.requests", requests);
         counters.put("http.responses", responses);
