@@ -151,7 +151,7 @@ class HttpLoadOverTapTest
             accepted);
         assertEquals(0, after.get("http.responses.4xx") - before.get("http.responses.4xx"));
         assertEquals(0, after.get("http.responses.5xx") - before.get("http.responses.5xx"));
-        assertEquals(0, after.get("http.connections.reset") - before.get("http.connections.reset"));
+        // (no check of resets: wrk exits with responses unread, and Linux then resets those connections)
         assertTrue(after.get("http.responses.2xx") - before.get("http.responses.2xx") >= completed);
     }
 }
