@@ -308,7 +308,8 @@ class RequestBodyInProcessTest
             final String seen = Arrays.toString(rounds);
             assertEquals(0, Arrays.stream(rounds).min().orElseThrow(),
                 "bytes allocated by the stack thread in rounds of 500 POSTs: " + seen);
-            assertTrue(Arrays.stream(rounds).allMatch(r -> r < 500), seen);
+            // an allocation per request would be at least one 16-byte object each: 8,000 B a round
+            assertTrue(Arrays.stream(rounds).allMatch(r -> r < 16 * 500), seen);
         }
     }
 }
