@@ -9,11 +9,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * One HTTP/1.1 connection on the event loop: TCP's callbacks drive a loop that reads the next request from the

@@ -34,10 +34,10 @@ class HttpRequestReaderTest
     private static final String HTTP10 = "GET / HTTP/1.0\r\n\r\n";
     private static final String CHUNKED_HEAD = "POST /sha256 HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
     /** RFC 9112 §7.1's parts: sizes, an extension with a quoted value, data holding CRLF, last-chunk, trailers. */
-    private static final String WIKI = CHUNKED_HEAD + "4\r\nWiki\r\n5;ext=1;q=\"a b\"\r\npedia\r\nE\r\n in\r\n\r\nchunks." +
-        "\r\n0\r\nExpires: never\r\nX-T: y\r\n\r\n";
-    private static final String HEX_CASES = CHUNKED_HEAD + "000A\r\n0123456789\r\n1b ; a\r\nabcdefghijklmnopqrstuvwxyz!\r\n" +
-        "00;last\r\n\r\n";
+    private static final String WIKI = CHUNKED_HEAD + "4\r\nWiki\r\n5;ext=1;q=\"a b\"\r\npedia\r\n" +
+        "E\r\n in\r\n\r\nchunks.\r\n0\r\nExpires: never\r\nX-T: y\r\n\r\n";
+    private static final String HEX_CASES = CHUNKED_HEAD + "000A\r\n0123456789\r\n" +
+        "1b ; a\r\nabcdefghijklmnopqrstuvwxyz!\r\n00;last\r\n\r\n";
     private static final String EMPTY_CHUNKED = CHUNKED_HEAD + "0\r\n\r\n";
 
     /** What the reader found, as text: "REQUEST GET /bytes/100 keep" or "ERROR BAD_VERSION". */

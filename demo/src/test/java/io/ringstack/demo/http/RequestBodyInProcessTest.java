@@ -195,7 +195,8 @@ class RequestBodyInProcessTest
         try (TcpSocket socket = connect())
         {
             final BlockingHttpClient client = client(socket);
-            client.send("POST /sha256 HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n");
+            client.send("POST /sha256 HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n" +
+                "Transfer-Encoding: chunked\r\n\r\n");
             final BlockingHttpClient.Response interim = client.read(false);
             assertEquals(100, interim.status());
             assertEquals("HTTP/1.1 100 Continue", interim.statusLine());
@@ -279,9 +280,10 @@ class RequestBodyInProcessTest
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final SplittableRandom random = new SplittableRandom(99);
         final byte[] body = randomBytes(random, 20_000);
-        final byte[] chunkedPost = concat(ascii("POST /sha256 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"),
-            chunked(body, random));
-        final byte[] lengthPost = concat(ascii("POST /sha256 HTTP/1.1\r\nHost: x\r\nContent-Length: 20000\r\n\r\n"), body);
+        final byte[] chunkedPost = concat(
+            ascii("POST /sha256 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"), chunked(body, random));
+        final byte[] lengthPost = concat(
+            ascii("POST /sha256 HTTP/1.1\r\nHost: x\r\nContent-Length: 20000\r\n\r\n"), body);
         final byte[] expected = ascii(sha256(body) + "\n");
         final byte[][] mix = {chunkedPost, lengthPost};
         try (TcpSocket socket = connect())
