@@ -1,11 +1,7 @@
 package io.ringstack.demo;
 
-import io.ringstack.ip.wire.Ipv4Address;
 import io.ringstack.socket.NetStack;
 import io.ringstack.socket.TcpSocket;
-import io.ringstack.tcp.TcpConnection;
-import io.ringstack.tcp.TcpHandler;
-import io.ringstack.tcp.TcpSlice;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -136,61 +130,7 @@ final class EchoCommand implements Subcommand
      */
     static void serveEcho(final NetStack host, final AtomicLong echoedBytes) throws InterruptedException
     {
-        final TcpSlice slice = new TcpSlice();
-        final TcpHandler echo = new TcpHandler()
-        {
-            @Override
-            public void onData(final TcpConnection c)
-            {
-                // read a segment only when the send buffer can take all of it back
-                while (c.writableBytes() >= 16384 && c.read(slice))
-                {
-                    c.write(slice.buffer(), slice.offset(), slice.length());
-                    echoedBytes.addAndGet(slice.length());
-                    slice.release();
-                }
-            }
-
-            @Override
-            public void onWritable(final TcpConnection c)
-            {
-                onData(c);
-            }
-
-            @Override
-            public void onPeerClosed(final TcpConnection c)
-            {
-                onData(c);
-                c.close();
-            }
-        };
-        try
-        {
-            host.submit(() ->
-            {
-                if (host.tcp().listener(PORT) != null)
-                {
-                    throw new IllegalStateException(DemoHosts.inUse(host,
-                        Ipv4Address.toString(host.ipv4().localAddress()), PORT));
-                }
-                return host.tcp().listen(PORT, 1024, listener ->
-                {
-                    while (listener.accept(echo) != null)
-                    {
-                        // accept all
-                    }
-                });
-            }).get(10, TimeUnit.SECONDS);
-        }
-        catch (final ExecutionException ex)
-        {
-            throw ex.getCause() instanceof IllegalStateException inUse ? inUse :
-                new IllegalStateException("cannot listen on port " + PORT + ": " + ex.getCause(), ex.getCause());
-        }
-        catch (final TimeoutException ex)
-        {
-            throw new IllegalStateException("the stack thread of " + host.name() + " did not answer", ex);
-        }
+        TcpEchoServer.listen(host, PORT, echoedBytes);
     }
 
     private static int inProcess(final int connections, final int messages, final int size, final WireOptions wire,

@@ -21,9 +21,12 @@ import org.jctools.queues.MpscArrayQueue;
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -35,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  * thread (the event-loop API: {@link #tcp()} and {@link #ipv4()} from there), and the blocking sockets
  * ({@link #listen}, {@link #connect}) hand their bytes over in bounded rings, waking the stack thread with the
  * driver's doorbell. {@link #close()} stops the thread and releases the NIC's memory, the port's descriptors and
- * the TAP device.
+ * the TAP device, and wakes every application thread blocked in one of its sockets with a {@link SocketException}.
  */
 public final class NetStack implements AutoCloseable
 {
@@ -51,6 +54,8 @@ public final class NetStack implements AutoCloseable
     private final int ringBytes;
     private final MpscArrayQueue<Runnable> commands = new MpscArrayQueue<>(4096);
     private final MpscArrayQueue<StackWork> scheduled = new MpscArrayQueue<>(65536);
+    /** The blocking sockets not yet closed by the application: woken when the host closes. */
+    private final Set<StackClosedListener> sockets = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean running = true;
     /** The stack thread is in (or about to enter) its idle sleep. */
@@ -322,6 +327,10 @@ public final class NetStack implements AutoCloseable
 
     void schedule(final StackWork work)
     {
+        if (!running)
+        {
+            return; // nobody would take it: the socket learns that the host closed from stackClosed()
+        }
         if (work.scheduled.compareAndSet(false, true))
         {
             while (!scheduled.offer(work))
@@ -334,7 +343,32 @@ public final class NetStack implements AutoCloseable
 
     SocketBridge newBridge()
     {
-        return new SocketBridge(this, ringBytes);
+        final SocketBridge bridge = new SocketBridge(this, ringBytes);
+        opened(bridge);
+        return bridge;
+    }
+
+    /** A blocking socket was made: it is woken if the host closes before the application closes it. */
+    void opened(final StackClosedListener socket)
+    {
+        sockets.add(socket);
+        if (!running)
+        {
+            sockets.remove(socket);
+            socket.stackClosed(); // close() may have passed the set already
+        }
+    }
+
+    /** The application closed the socket (or it finished): nothing to wake in it any more. */
+    void closed(final StackClosedListener socket)
+    {
+        sockets.remove(socket);
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed()
+    {
+        return !running;
     }
 
     // ---------------------------------------------------------------- blocking API
@@ -352,6 +386,7 @@ public final class NetStack implements AutoCloseable
         {
             throw new IOException("cannot listen on port " + port + ": " + causeOf(ex).getMessage(), causeOf(ex));
         }
+        opened(server);
         return server;
     }
 
@@ -379,6 +414,11 @@ public final class NetStack implements AutoCloseable
         final long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (!bridge.connected)
         {
+            if (bridge.stackClosed)
+            {
+                closed(bridge);
+                throw new SocketException("NetStack " + name + " closed while connecting to " + address + ":" + port);
+            }
             final TcpCloseReason reason = bridge.reset;
             if (reason != null)
             {
@@ -390,6 +430,7 @@ public final class NetStack implements AutoCloseable
             {
                 bridge.abortRequested = true;
                 schedule(bridge);
+                closed(bridge);
                 throw new SocketTimeoutException("Connect timed out after " + unit.toMillis(timeout) + " ms: " +
                     address + ":" + port);
             }
@@ -420,6 +461,7 @@ public final class NetStack implements AutoCloseable
         {
             throw new IOException("cannot open UDP port " + port + ": " + causeOf(ex).getMessage(), causeOf(ex));
         }
+        opened(socket);
         return socket;
     }
 
@@ -450,7 +492,20 @@ public final class NetStack implements AutoCloseable
         return nic.pool().outstanding();
     }
 
-    /** Stops the stack thread (open connections are aborted), then frees the port, the TAP device and the NIC. */
+    /**
+     * Whether this host's native memory is given back, as {@link #close()} does: the DMA regions of the packet pool
+     * and of the IPv4 stack's datagram pool (the descriptor rings' region is freed with the NIC, in the same step).
+     */
+    public boolean isMemoryReleased()
+    {
+        return nic.pool().region().isClosed() && stack.datagramPool().region().isClosed();
+    }
+
+    /**
+     * Stops the stack thread (open connections are aborted), then frees the port, the TAP device and the NIC, and
+     * wakes the application threads blocked in this host's sockets (accept, connect, read, write, receive): they
+     * fail with a {@link SocketException}. Closing those sockets afterwards is harmless.
+     */
     @Override
     public void close()
     {
@@ -492,6 +547,11 @@ public final class NetStack implements AutoCloseable
             wire.close();
         }
         nic.close();
+        for (final StackClosedListener socket : sockets)
+        {
+            socket.stackClosed();
+        }
+        sockets.clear();
     }
 
     @Override

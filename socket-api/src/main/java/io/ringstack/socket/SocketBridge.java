@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * in {@link #service()}, when TCP calls back or when the application scheduled the bridge; the application side
  * parks on the rings and is unparked by the stack thread.
  */
-final class SocketBridge extends StackWork implements TcpHandler
+final class SocketBridge extends StackWork implements TcpHandler, StackClosedListener
 {
     final ByteRing inbound;
     final ByteRing outbound;
@@ -26,6 +26,8 @@ final class SocketBridge extends StackWork implements TcpHandler
     volatile boolean closeRequested;
     volatile boolean abortRequested;
     volatile boolean finished;
+    /** The host closed: nothing moves any more; waiting threads fail. */
+    volatile boolean stackClosed;
     volatile Thread reader;
     volatile Thread writer;
     volatile Thread connector;
@@ -133,8 +135,24 @@ final class SocketBridge extends StackWork implements TcpHandler
         }
     }
 
+    /** The application is done with this socket (close or abort): the host need not wake anyone in it. */
+    void released()
+    {
+        owner.closed(this);
+        unpark(reader); // a thread blocked in read or write sees the socket closed
+        unpark(writer);
+    }
+
+    @Override
+    public void stackClosed()
+    {
+        stackClosed = true;
+        finish();
+    }
+
     private void finish()
     {
+        owner.closed(this);
         finished = true;
         signal();
         unpark(reader);

@@ -1,7 +1,7 @@
 package io.ringstack.socket;
 
 import io.ringstack.tcp.TcpListener;
-import org.jctools.queues.SpscArrayQueue;
+import org.jctools.queues.MpmcArrayQueue;
 
 import java.io.IOException;
 import java.net.SocketException;
@@ -14,11 +14,12 @@ import java.util.concurrent.locks.LockSupport;
  * until a connection completed its handshake. Connections wait in TCP's accept queue (the listener's backlog) and
  * then in a bounded hand-over queue to the accepting thread.
  */
-public final class TcpServerSocket implements AutoCloseable
+public final class TcpServerSocket implements AutoCloseable, StackClosedListener
 {
     private final NetStack owner;
     private final int port;
-    final SpscArrayQueue<SocketBridge> ready;
+    /** Established connections handed over to the accepting thread; the stack thread drains it on close. */
+    final MpmcArrayQueue<SocketBridge> ready;
     volatile TcpListener listener;
     volatile Thread acceptor;
     private volatile boolean closed;
@@ -27,7 +28,7 @@ public final class TcpServerSocket implements AutoCloseable
     {
         this.owner = owner;
         this.port = port;
-        this.ready = new SpscArrayQueue<>(Math.max(2, backlog));
+        this.ready = new MpmcArrayQueue<>(Math.max(2, backlog));
     }
 
     public int port()
@@ -52,6 +53,11 @@ public final class TcpServerSocket implements AutoCloseable
             {
                 throw new SocketException("the server socket on port " + port + " is closed");
             }
+            if (owner.isClosed())
+            {
+                throw new SocketException("cannot accept on port " + port + ": its NetStack " + owner.name() +
+                    " is closed");
+            }
             final SocketBridge bridge = ready.poll();
             if (bridge != null)
             {
@@ -60,7 +66,7 @@ public final class TcpServerSocket implements AutoCloseable
                 return new TcpSocket(bridge, c.remoteAddress(), c.remotePort());
             }
             acceptor = Thread.currentThread();
-            if (ready.isEmpty() && !closed)
+            if (ready.isEmpty() && !closed && !owner.isClosed())
             {
                 if (timeoutNanos == 0)
                 {
@@ -104,25 +110,53 @@ public final class TcpServerSocket implements AutoCloseable
         }
     }
 
-    /** Stops listening (connections not yet accepted are reset); accepted sockets stay open. */
+    /**
+     * Stops listening: connections not yet accepted are reset, those in TCP's accept queue and those already
+     * handed over to this socket alike; accepted sockets stay open. Harmless after the host closed.
+     */
     @Override
     public void close()
     {
         if (!closed)
         {
             closed = true;
-            owner.execute(() ->
+            owner.closed(this);
+            try
             {
-                if (listener != null)
+                owner.execute(() ->
                 {
-                    listener.close();
-                }
-            });
-            final Thread waiting = acceptor;
-            if (waiting != null)
-            {
-                LockSupport.unpark(waiting);
+                    if (listener != null)
+                    {
+                        listener.close();
+                    }
+                    SocketBridge unaccepted;
+                    while ((unaccepted = ready.poll()) != null)
+                    {
+                        unaccepted.abortRequested = true;
+                        unaccepted.service(); // RST: nobody will accept it now
+                    }
+                });
             }
+            catch (final IllegalStateException hostClosed)
+            {
+                // the host closed first: its connections, this listener's too, are gone with it
+            }
+            wakeAcceptor();
+        }
+    }
+
+    @Override
+    public void stackClosed()
+    {
+        wakeAcceptor();
+    }
+
+    private void wakeAcceptor()
+    {
+        final Thread waiting = acceptor;
+        if (waiting != null)
+        {
+            LockSupport.unpark(waiting);
         }
     }
 }

@@ -61,7 +61,10 @@ public final class TcpSocket implements AutoCloseable
         bridge.schedule();
     }
 
-    /** Sends what was written, then FIN, and frees the connection; reads and writes fail from now on. */
+    /**
+     * Sends what was written, then FIN, and frees the connection; reads and writes fail from now on, also in a
+     * thread blocked in one of them (as with {@link java.net.Socket#close()}).
+     */
     @Override
     public void close()
     {
@@ -70,6 +73,7 @@ public final class TcpSocket implements AutoCloseable
             closed = true;
             bridge.closeRequested = true;
             bridge.schedule();
+            bridge.released();
         }
     }
 
@@ -79,6 +83,7 @@ public final class TcpSocket implements AutoCloseable
         closed = true;
         bridge.abortRequested = true;
         bridge.schedule();
+        bridge.released();
     }
 
     void selector(final SocketSelector selector)
@@ -87,10 +92,10 @@ public final class TcpSocket implements AutoCloseable
         bridge.schedule(); // what is already readable is signalled at once
     }
 
-    /** Whether a read would not block: data waiting, end of stream, or the connection reset. */
+    /** Whether a read would not block: data waiting, end of stream, the connection reset or its host closed. */
     public boolean isReadable()
     {
-        return bridge.inbound.readable() > 0 || bridge.endOfStream || bridge.reset != null;
+        return bridge.inbound.readable() > 0 || bridge.endOfStream || bridge.reset != null || bridge.stackClosed;
     }
 
     public boolean isClosed()
@@ -115,6 +120,15 @@ public final class TcpSocket implements AutoCloseable
         {
             throw new SocketException(reason == TcpCloseReason.RESET ? "Connection reset" :
                 "connection ended: " + reason);
+        }
+    }
+
+    /** The host is gone: bytes received before are still read; nothing else will come. */
+    private void checkHost(final String what) throws IOException
+    {
+        if (bridge.stackClosed)
+        {
+            throw new SocketException("cannot " + what + ": the NetStack of " + description + " is closed");
         }
     }
 
@@ -155,8 +169,10 @@ public final class TcpSocket implements AutoCloseable
                 {
                     return -1;
                 }
+                checkHost("read");
                 bridge.reader = Thread.currentThread();
-                if (ring.readable() == 0 && !bridge.endOfStream && bridge.reset == null && !closed)
+                if (ring.readable() == 0 && !bridge.endOfStream && bridge.reset == null && !closed &&
+                    !bridge.stackClosed)
                 {
                     if (timeout == 0)
                     {
@@ -215,6 +231,7 @@ public final class TcpSocket implements AutoCloseable
             while (done < length)
             {
                 checkUsable("write");
+                checkHost("write");
                 final int room = ring.writableContiguous();
                 if (room > 0)
                 {
@@ -226,7 +243,7 @@ public final class TcpSocket implements AutoCloseable
                 }
                 bridge.schedule();
                 bridge.writer = Thread.currentThread();
-                if (ring.writableContiguous() == 0 && bridge.reset == null && !closed)
+                if (ring.writableContiguous() == 0 && bridge.reset == null && !closed && !bridge.stackClosed)
                 {
                     LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
                 }

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * socket queue and beyond that are dropped and counted there, as UDP does. One receiving and one sending thread
  * at a time.
  */
-public final class UdpSocket extends StackWork implements AutoCloseable
+public final class UdpSocket extends StackWork implements AutoCloseable, StackClosedListener
 {
     private static final int HEADER = 8;
     private static final int WRAP = 0xFFFF_FFFF; // a record header saying "the rest of the buffer is unused"
@@ -86,6 +86,10 @@ public final class UdpSocket extends StackWork implements AutoCloseable
             {
                 throw new SocketException("the UDP socket is closed");
             }
+            if (owner.isClosed())
+            {
+                throw new SocketException("UDP port " + localPort() + ": its NetStack " + owner.name() + " is closed");
+            }
             if (inbound.readable() > 0)
             {
                 int at = inbound.readOffset();
@@ -106,7 +110,7 @@ public final class UdpSocket extends StackWork implements AutoCloseable
                 return;
             }
             reader = Thread.currentThread();
-            if (inbound.readable() == 0 && !closed)
+            if (inbound.readable() == 0 && !closed && !owner.isClosed())
             {
                 if (timeout == 0)
                 {
@@ -150,6 +154,10 @@ public final class UdpSocket extends StackWork implements AutoCloseable
             if (closed)
             {
                 throw new SocketException("the UDP socket is closed");
+            }
+            if (owner.isClosed())
+            {
+                throw new SocketException("UDP port " + localPort() + ": its NetStack " + owner.name() + " is closed");
             }
             final int toEnd = outbound.capacity() - outbound.writeOffset();
             if (toEnd < record && outbound.writable() >= toEnd)
@@ -286,21 +294,37 @@ public final class UdpSocket extends StackWork implements AutoCloseable
         }
     }
 
+    /** Closes the port; a thread blocked in receive or send fails. Harmless after the host closed. */
     @Override
     public void close()
     {
         if (!closed)
         {
             closed = true;
-            owner.execute(() ->
+            owner.closed(this);
+            try
             {
-                if (socket != null)
+                owner.execute(() ->
                 {
-                    socket.close();
-                }
-            });
+                    if (socket != null)
+                    {
+                        socket.close();
+                    }
+                });
+            }
+            catch (final IllegalStateException hostClosed)
+            {
+                // the host closed first: its UDP sockets are gone with it
+            }
             unpark(reader);
             unpark(writer);
         }
+    }
+
+    @Override
+    public void stackClosed()
+    {
+        unpark(reader);
+        unpark(writer);
     }
 }

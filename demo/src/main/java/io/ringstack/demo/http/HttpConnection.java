@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * One HTTP/1.1 connection on the event loop: TCP's callbacks drive a loop that reads the next request from the
@@ -27,6 +30,10 @@ import java.nio.file.StandardOpenOption;
  *   |         v                            +--(complete, Connection: close)--> FIN, discard the rest, close
  *   +-- next request from the slices? --no--> flush, wait for onData
  * </pre>
+ * A request with a body the server reads ({@code POST /sha256}) is answered once its body has ended: the body's
+ * spans (Content-Length or chunked, decoded by the reader in the slices) go into the connection's SHA-256 as they
+ * arrive, after a "100 Continue" when the client asked for one.
+ * <p>
  * Instances are pooled by the {@link HttpServer}: a callback for a connection this object no longer serves is
  * ignored.
  */
@@ -58,6 +65,12 @@ final class HttpConnection implements TcpHandler
     private static final byte[] CONNECTION_CLOSE = Ascii.bytes("Connection: close\r\n");
     private static final byte[] CONNECTION_KEEP_ALIVE = Ascii.bytes("Connection: keep-alive\r\n");
     private static final byte[] ALLOW = Ascii.bytes("Allow: GET, HEAD\r\n");
+    private static final byte[] ALLOW_POST = Ascii.bytes("Allow: POST\r\n");
+    private static final byte[] SHA256_PATH = Ascii.bytes("/sha256");
+    /** RFC 9110 §15.2.1: the interim response that asks for the body (RFC 9110 §10.1.1). */
+    private static final UnsafeBuffer CONTINUE = new UnsafeBuffer(Ascii.bytes("HTTP/1.1 100 Continue\r\n\r\n"));
+    private static final byte[] HEX = Ascii.bytes("0123456789abcdef");
+    private static final int SHA256_BYTES = 32;
     private static final byte[] OCTET_STREAM = Ascii.bytes("application/octet-stream");
     private static final byte[] TEXT_PLAIN = Ascii.bytes("text/plain; charset=utf-8");
     private static final byte[] TEXT_HTML = Ascii.bytes("text/html; charset=utf-8");
@@ -68,6 +81,9 @@ final class HttpConnection implements TcpHandler
     private final ClaimWriter writer = new ClaimWriter();
     private final UnsafeBuffer head = new UnsafeBuffer(new byte[HEAD_CAPACITY]);
     private final UnsafeBuffer chunkLine = new UnsafeBuffer(new byte[24]);
+    private final byte[] digest = new byte[SHA256_BYTES];
+    private final byte[] digestText = new byte[2 * SHA256_BYTES + 1];
+    private MessageDigest sha256;
 
     private TcpConnection connection;
     private int slicePosition;
@@ -91,6 +107,10 @@ final class HttpConnection implements TcpHandler
     private int chunkLineSent;
     private int chunkData;
     private boolean lastChunk;
+    /** Bytes of "100 Continue" written, or -1 when none is due. */
+    private int continueSent = -1;
+    private boolean bodyClose;
+    private boolean bodyHttp10;
 
     /** Links of the server's list of open connections (no allocation to add or remove). */
     HttpConnection previous;
@@ -185,6 +205,15 @@ final class HttpConnection implements TcpHandler
         {
             while (true)
             {
+                if (continueSent >= 0)
+                {
+                    continueSent += writer.put(CONTINUE, continueSent, CONTINUE.capacity() - continueSent);
+                    if (continueSent < CONTINUE.capacity())
+                    {
+                        break; // TCP's send buffer is full: onWritable continues
+                    }
+                    continueSent = -1;
+                }
                 if (responding)
                 {
                     if (!writeResponse())
@@ -246,7 +275,17 @@ final class HttpConnection implements TcpHandler
             {
                 case REQUEST ->
                 {
-                    respond(reader.request());
+                    if (!respond(reader.request()))
+                    {
+                        reader.next(); // answered: a body is skipped
+                    }
+                    return true;
+                }
+                case BODY -> digestBody(memory, reader.bodyOffset(), reader.bodyLength());
+                case BODY_END ->
+                {
+                    digestBody(memory, reader.bodyOffset(), reader.bodyLength());
+                    digestResponse();
                     reader.next();
                     return true;
                 }
@@ -267,27 +306,42 @@ final class HttpConnection implements TcpHandler
 
     // ---------------------------------------------------------------- routing
 
-    private void respond(final HttpRequest request)
+    /**
+     * Sets up the response to {@code request}, or starts reading its body.
+     *
+     * @return true when the body is read (and the response set up at its end), false when answered now.
+     */
+    private boolean respond(final HttpRequest request)
     {
         server.onRequest();
         final boolean headOnly = request.method() == HttpMethod.HEAD;
         final boolean close = !request.isPersistent();
         final boolean http10 = request.versionMinor() == 0;
-        if (request.method() == HttpMethod.OTHER)
-        {
-            errorResponse(405, false, close, http10);
-            return;
-        }
         final DirectBuffer buffer = request.buffer();
         final int path = request.pathOffset();
         final int pathLength = request.pathLength();
+        if (Ascii.equals(buffer, path, pathLength, SHA256_PATH))
+        {
+            if (request.method() != HttpMethod.POST)
+            {
+                errorResponse(405, headOnly, close, http10, ALLOW_POST);
+                return false;
+            }
+            receiveBody(request, close, http10);
+            return true;
+        }
+        if (request.method() == HttpMethod.OTHER || request.method() == HttpMethod.POST)
+        {
+            errorResponse(405, false, close, http10);
+            return false;
+        }
         if (Ascii.startsWith(buffer, path, pathLength, BYTES_PREFIX))
         {
             final long n = Ascii.parseDecimal(buffer, path + BYTES_PREFIX.length, pathLength - BYTES_PREFIX.length);
             if (n >= 0 && n <= HttpServer.MAX_GENERATED_BYTES)
             {
                 patternResponse(n, false, headOnly, close, http10);
-                return;
+                return false;
             }
         }
         else if (Ascii.startsWith(buffer, path, pathLength, CHUNKED_PREFIX))
@@ -298,7 +352,7 @@ final class HttpConnection implements TcpHandler
             {
                 // RFC 9112 §6.1: no Transfer-Encoding in a response to an HTTP/1.0 request: Content-Length then
                 patternResponse(n, !http10, headOnly, close, http10);
-                return;
+                return false;
             }
         }
         else if (server.files() != null)
@@ -307,15 +361,71 @@ final class HttpConnection implements TcpHandler
                 server.files().resolve(buffer, path, pathLength);
             if (fileResponse(file, headOnly, close, http10))
             {
-                return;
+                return false;
             }
         }
         else if (HttpRequestParser.isRoot(request))
         {
             fixedResponse(200, TEXT_HTML, server.indexPage(), headOnly, close, http10);
-            return;
+            return false;
         }
         errorResponse(404, headOnly, close, http10);
+        return false;
+    }
+
+    /** POST /sha256: the body goes into the digest as it comes ({@link #digestBody}); 100 Continue if asked. */
+    private void receiveBody(final HttpRequest request, final boolean close, final boolean http10)
+    {
+        bodyClose = close;
+        bodyHttp10 = http10;
+        if (sha256 == null)
+        {
+            try
+            {
+                sha256 = MessageDigest.getInstance("SHA-256"); // once per pooled connection object
+            }
+            catch (final NoSuchAlgorithmException ex)
+            {
+                throw new IllegalStateException("this JDK has no SHA-256, which every Java platform must have", ex);
+            }
+        }
+        sha256.reset();
+        if (request.expectsContinue() && request.hasBody())
+        {
+            continueSent = 0; // RFC 9110 §10.1.1: the client waits for it before it sends the body
+        }
+        reader.receiveBody();
+        if (reader.state() == HttpRequestReader.State.BODY_END)
+        {
+            digestResponse(); // no body: the digest of nothing
+            reader.next();
+        }
+    }
+
+    private void digestBody(final DirectBuffer memory, final int offset, final int length)
+    {
+        server.onRequestBodyBytes(length);
+        server.digest(sha256, memory, offset, length);
+    }
+
+    /** 200 with the body's SHA-256 in hexadecimal and a line feed, like sha256sum's first column. */
+    private void digestResponse()
+    {
+        try
+        {
+            sha256.digest(digest, 0, SHA256_BYTES);
+        }
+        catch (final DigestException ex)
+        {
+            throw new IllegalStateException("a 32-byte array holds a SHA-256", ex);
+        }
+        for (int i = 0; i < SHA256_BYTES; i++)
+        {
+            digestText[2 * i] = HEX[(digest[i] >> 4) & 0xF];
+            digestText[2 * i + 1] = HEX[digest[i] & 0xF];
+        }
+        digestText[2 * SHA256_BYTES] = '\n';
+        fixedResponse(200, TEXT_PLAIN, digestText, false, bodyClose, bodyHttp10);
     }
 
     private void patternResponse(final long length, final boolean chunked, final boolean headOnly,
@@ -397,14 +507,20 @@ final class HttpConnection implements TcpHandler
         errorResponse(status, headOnly, close, false);
     }
 
-    /** A status with its reason phrase as a short text body; 405 lists the methods allowed (RFC 9110 §15.5.6). */
     private void errorResponse(final int status, final boolean headOnly, final boolean close, final boolean http10)
+    {
+        errorResponse(status, headOnly, close, http10, ALLOW);
+    }
+
+    /** A status with its reason phrase as a short text body; 405 lists the methods allowed (RFC 9110 §15.5.6). */
+    private void errorResponse(final int status, final boolean headOnly, final boolean close, final boolean http10,
+        final byte[] allow)
     {
         final byte[] body = HttpStatus.body(status);
         int at = beginHead(status, close, http10);
         if (status == 405)
         {
-            at += Ascii.put(head, at, ALLOW);
+            at += Ascii.put(head, at, allow);
         }
         at = field(at, CONTENT_TYPE, TEXT_PLAIN);
         at = contentLength(at, body.length);
@@ -682,6 +798,7 @@ final class HttpConnection implements TcpHandler
         sliceEnd = 0;
         responding = false;
         closeAfterResponse = false;
+        continueSent = -1;
         lingering = false;
         headLength = 0;
         headSent = 0;

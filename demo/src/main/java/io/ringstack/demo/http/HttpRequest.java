@@ -24,6 +24,8 @@ public final class HttpRequest
     boolean connectionKeepAlive;
     long contentLength;
     boolean transferEncoding;
+    boolean chunked;
+    boolean expectContinue;
     int hostFields;
     int fieldLines;
     int headLength;
@@ -43,6 +45,8 @@ public final class HttpRequest
         connectionKeepAlive = false;
         contentLength = -1;
         transferEncoding = false;
+        chunked = false;
+        expectContinue = false;
         hostFields = 0;
         fieldLines = 0;
         headLength = 0;
@@ -72,6 +76,27 @@ public final class HttpRequest
     public long contentLength()
     {
         return contentLength;
+    }
+
+    /** Whether the body is sent in chunks ({@code Transfer-Encoding: chunked}, RFC 9112 §7.1). */
+    public boolean isChunked()
+    {
+        return chunked;
+    }
+
+    /** Whether the request carries a body: chunked, or a Content-Length above 0 (RFC 9112 §6.3). */
+    public boolean hasBody()
+    {
+        return chunked || contentLength > 0;
+    }
+
+    /**
+     * Whether the client waits for "100 Continue" before it sends the body ({@code Expect: 100-continue} in an
+     * HTTP/1.1 request; RFC 9110 §10.1.1: ignored in an HTTP/1.0 one).
+     */
+    public boolean expectsContinue()
+    {
+        return expectContinue;
     }
 
     public int fieldLines()

@@ -35,13 +35,26 @@ public enum HttpRequestError
     BAD_CONTENT_LENGTH(400),
     /** RFC 9112 §6.3: both Transfer-Encoding and Content-Length: a smuggling attempt, or a broken client. */
     CONTENT_LENGTH_WITH_TRANSFER_ENCODING(400),
-    /** RFC 9112 §6.3: a Transfer-Encoding whose final coding is not chunked: the body length is unknowable. */
+    /**
+     * RFC 9112 §6.3: a Transfer-Encoding whose final coding is not chunked (the body length is unknowable), or
+     * (§7) one that applies chunked more than once.
+     */
     TRANSFER_ENCODING_NOT_CHUNKED(400),
-    /** RFC 9112 §6.1: a chunked request body (understood, but this server takes no request bodies in chunks). */
+    /** RFC 9112 §6.1: a transfer coding other than chunked (e.g. "gzip, chunked"): this server decodes none. */
     TRANSFER_ENCODING_NOT_IMPLEMENTED(501),
+    /**
+     * RFC 9112 §7.1: a malformed chunked body: a chunk-size that is not 1*HEXDIG, a chunk extension not after ";",
+     * chunk-data not followed by CRLF, a bare LF or CR in a chunk line.
+     */
+    BAD_CHUNK(400),
+    /** A chunk-size line (its extensions included) longer than {@link HttpRequestReader#MAX_CHUNK_LINE_BYTES}. */
+    CHUNK_LINE_TOO_LONG(400),
     /** RFC 6585 §5: the request-line and header section together exceed the limit (or too many field lines). */
     HEADER_SECTION_TOO_LARGE(431),
-    /** RFC 9110 §15.5.14: the declared body exceeds what the server discards for a GET or HEAD. */
+    /**
+     * RFC 9110 §15.5.14: the declared body (Content-Length), or the chunk sizes received so far, exceed the longest
+     * body the server reads ({@link HttpServerConfig#maxBodyBytes()}).
+     */
     CONTENT_TOO_LARGE(413);
 
     private final int status;

@@ -12,13 +12,14 @@ import org.agrona.DirectBuffer;
  *   field-line     = field-name ":" OWS field-value OWS
  * </pre>
  * Lines end in CRLF or a bare LF (RFC 9112 §2.2 lets a recipient accept LF alone); a bare CR anywhere else is
- * invalid. The fields the server acts on are Host, Connection, Content-Length and Transfer-Encoding; the others
- * are checked for syntax and otherwise ignored.
+ * invalid. The fields the server acts on are Host, Connection, Content-Length, Transfer-Encoding and Expect; the
+ * others are checked for syntax and otherwise ignored.
  */
 public final class HttpRequestParser
 {
     private static final byte[] GET = Ascii.bytes("GET");
     private static final byte[] HEAD = Ascii.bytes("HEAD");
+    private static final byte[] POST = Ascii.bytes("POST");
     private static final byte[] HTTP_SLASH = Ascii.bytes("HTTP/");
     private static final byte[] HOST = Ascii.bytes("host");
     private static final byte[] CONNECTION = Ascii.bytes("connection");
@@ -27,6 +28,8 @@ public final class HttpRequestParser
     private static final byte[] CLOSE = Ascii.bytes("close");
     private static final byte[] KEEP_ALIVE = Ascii.bytes("keep-alive");
     private static final byte[] CHUNKED = Ascii.bytes("chunked");
+    private static final byte[] EXPECT = Ascii.bytes("expect");
+    private static final byte[] HUNDRED_CONTINUE = Ascii.bytes("100-continue");
     private static final byte[] HTTP_SCHEME = Ascii.bytes("http://");
     private static final byte[] HTTPS_SCHEME = Ascii.bytes("https://");
     private static final byte[] SLASH = Ascii.bytes("/");
@@ -61,7 +64,9 @@ public final class HttpRequestParser
         {
             return lineError;
         }
-        boolean transferEncodingChunked = false;
+        int codings = 0;
+        int chunkedCodings = 0;
+        boolean lastCodingChunked = false;
         while (true)
         {
             lineStart = next(buffer, lineEnd);
@@ -140,8 +145,32 @@ public final class HttpRequestParser
             }
             else if (Ascii.equalsIgnoreCase(buffer, lineStart, nameLength, TRANSFER_ENCODING))
             {
+                // RFC 9110 §5.3: several field lines make one list, in order
                 into.transferEncoding = true;
-                transferEncodingChunked = lastCodingIsChunked(buffer, valueStart, valueEnd);
+                int i = valueStart;
+                while (i < valueEnd)
+                {
+                    final int codingEnd = codingEnd(buffer, i, valueEnd);
+                    final int nameEnd = codingNameEnd(buffer, i, codingEnd);
+                    if (nameEnd > i)
+                    {
+                        codings++;
+                        lastCodingChunked = Ascii.equalsIgnoreCase(buffer, i, nameEnd - i, CHUNKED);
+                        if (lastCodingChunked)
+                        {
+                            chunkedCodings++;
+                        }
+                    }
+                    i = codingEnd + 1;
+                    while (i < valueEnd && Ascii.isWhitespace(buffer.getByte(i)))
+                    {
+                        i++;
+                    }
+                }
+            }
+            else if (Ascii.equalsIgnoreCase(buffer, lineStart, nameLength, EXPECT))
+            {
+                into.expectContinue |= hasToken(buffer, valueStart, valueEnd, HUNDRED_CONTINUE);
             }
         }
         if (into.hostFields > 1)
@@ -152,6 +181,10 @@ public final class HttpRequestParser
         {
             return HttpRequestError.MISSING_HOST; // RFC 9112 §3.2: "MUST respond with a 400"
         }
+        if (into.versionMinor == 0)
+        {
+            into.expectContinue = false; // RFC 9110 §10.1.1: "MUST ignore that expectation" in HTTP/1.0
+        }
         if (into.transferEncoding)
         {
             // RFC 9112 §6.3 items 3 and 4
@@ -159,8 +192,22 @@ public final class HttpRequestParser
             {
                 return HttpRequestError.CONTENT_LENGTH_WITH_TRANSFER_ENCODING;
             }
-            return transferEncodingChunked ? HttpRequestError.TRANSFER_ENCODING_NOT_IMPLEMENTED :
-                HttpRequestError.TRANSFER_ENCODING_NOT_CHUNKED;
+            // §7: chunked is the final coding, applied once; §6.1: 501 for a coding we do not understand
+            if (!lastCodingChunked || chunkedCodings > 1)
+            {
+                return HttpRequestError.TRANSFER_ENCODING_NOT_CHUNKED;
+            }
+            if (codings > 1)
+            {
+                return HttpRequestError.TRANSFER_ENCODING_NOT_IMPLEMENTED;
+            }
+            into.chunked = true;
+            if (into.versionMinor == 0)
+            {
+                // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 means faulty framing: "close the connection after
+                // processing the message"
+                into.connectionClose = true;
+            }
         }
         return null;
     }
@@ -210,7 +257,8 @@ public final class HttpRequestParser
         into.methodOffset = start;
         into.methodLength = i - start;
         into.method = Ascii.equals(buffer, start, i - start, GET) ? HttpMethod.GET :
-            Ascii.equals(buffer, start, i - start, HEAD) ? HttpMethod.HEAD : HttpMethod.OTHER;
+            Ascii.equals(buffer, start, i - start, HEAD) ? HttpMethod.HEAD :
+            Ascii.equals(buffer, start, i - start, POST) ? HttpMethod.POST : HttpMethod.OTHER;
         final int targetStart = ++i;
         while (i < end && buffer.getByte(i) != Ascii.SP)
         {
@@ -364,24 +412,55 @@ public final class HttpRequestParser
         return any ? null : HttpRequestError.BAD_CONTENT_LENGTH;
     }
 
-    /** Whether the last transfer coding listed is "chunked" (RFC 9112 §6.1, §7; parameters after ';' ignored). */
-    private static boolean lastCodingIsChunked(final DirectBuffer buffer, final int start, final int end)
+    /** The end of the list element starting at {@code from}: the next comma, or {@code end}. */
+    private static int codingEnd(final DirectBuffer buffer, final int from, final int end)
     {
-        int s = end;
-        while (s > start && buffer.getByte(s - 1) != Ascii.COMMA)
+        int i = from;
+        while (i < end && buffer.getByte(i) != Ascii.COMMA)
         {
-            s--;
+            i++;
         }
-        while (s < end && Ascii.isWhitespace(buffer.getByte(s)))
+        return i;
+    }
+
+    /**
+     * The end of a transfer coding's name (RFC 9110 §10.1.4: transfer-coding = token *( OWS ";" OWS
+     * transfer-parameter )); an empty list element (RFC 9110 §5.6.1) has none.
+     */
+    private static int codingNameEnd(final DirectBuffer buffer, final int from, final int end)
+    {
+        int i = from;
+        while (i < end && buffer.getByte(i) != ';' && !Ascii.isWhitespace(buffer.getByte(i)))
         {
-            s++;
+            i++;
         }
-        int e = s;
-        while (e < end && buffer.getByte(e) != ';' && !Ascii.isWhitespace(buffer.getByte(e)))
+        return i;
+    }
+
+    /** Whether the list {@code buffer[start, end)} has the element {@code lowerCase} (RFC 9110 §5.6.1). */
+    private static boolean hasToken(final DirectBuffer buffer, final int start, final int end, final byte[] lowerCase)
+    {
+        int i = start;
+        while (i < end)
         {
-            e++;
+            final int elementEnd = codingEnd(buffer, i, end);
+            int s = i;
+            int e = elementEnd;
+            while (s < e && Ascii.isWhitespace(buffer.getByte(s)))
+            {
+                s++;
+            }
+            while (e > s && Ascii.isWhitespace(buffer.getByte(e - 1)))
+            {
+                e--;
+            }
+            if (Ascii.equalsIgnoreCase(buffer, s, e - s, lowerCase))
+            {
+                return true;
+            }
+            i = elementEnd + 1;
         }
-        return Ascii.equalsIgnoreCase(buffer, s, e - s, CHUNKED);
+        return false;
     }
 
     /** Whether the path is exactly "/" (an empty absolute-form path counts as "/"). */

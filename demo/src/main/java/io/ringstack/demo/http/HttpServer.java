@@ -4,6 +4,7 @@ import io.ringstack.ethernet.ReasonCounters;
 import io.ringstack.tcp.TcpConnection;
 import io.ringstack.tcp.TcpListenHandler;
 import io.ringstack.tcp.TcpListener;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
@@ -12,6 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,10 +27,15 @@ import java.util.Map;
  *       buffers they leave from (no allocation per request);</li>
  *   <li>{@code GET|HEAD /chunked/N}: the same bytes with {@code Transfer-Encoding: chunked} (Content-Length to an
  *       HTTP/1.0 client);</li>
+ *   <li>{@code POST /sha256}: reads the request body (Content-Length or {@code Transfer-Encoding: chunked}, at most
+ *       {@link HttpServerConfig#maxBodyBytes()}; "100 Continue" first when the client expects it) and answers 200
+ *       with its SHA-256 in lower-case hexadecimal and a line feed (what {@code sha256sum} prints first), e.g.
+ *       {@code curl --data-binary @file -H 'Transfer-Encoding: chunked' http://HOST/sha256};</li>
  *   <li>static files under {@link HttpServerConfig#directory()} (404 for anything outside it), else a short index
  *       page at {@code /};</li>
  * </ul>
- * with keep-alive and pipelining, 400/404/405/413/431/501/505 as the requests deserve. Counters (requests,
+ * with keep-alive and pipelining, 400/404/405/413/431/501/505 as the requests deserve (other methods, and POST
+ * elsewhere than {@code /sha256}, get 405). Counters (requests,
  * responses by status class, errors by reason) are read on the stack thread ({@link #countersSnapshot()}).
  */
 public final class HttpServer implements TcpListenHandler
@@ -44,6 +51,7 @@ public final class HttpServer implements TcpListenHandler
         <ul>
         <li><a href="/bytes/1000">/bytes/N</a>: N bytes of a fixed pattern (Content-Length)</li>
         <li><a href="/chunked/100000">/chunked/N</a>: the same, Transfer-Encoding: chunked</li>
+        <li>POST /sha256: the SHA-256 of the request body (Content-Length or chunked)</li>
         </ul>
         """);
 
@@ -59,11 +67,13 @@ public final class HttpServer implements TcpListenHandler
     private final ByteBuffer scratchBuffer = ByteBuffer.wrap(scratch);
     private HttpConnection open;
     private int openCount;
+    private int openPeak;
 
     private long accepted;
     private long requests;
     private long responses;
     private long bodyBytes;
+    private long requestBodyBytes;
     private long resets;
     private long fileErrors;
     private final long[] statusClasses = new long[6];
@@ -131,6 +141,7 @@ public final class HttpServer implements TcpListenHandler
             }
             open = handler;
             openCount++;
+            openPeak = Math.max(openPeak, openCount);
         }
     }
 
@@ -191,6 +202,12 @@ public final class HttpServer implements TcpListenHandler
         return openCount;
     }
 
+    /** The most connections served at once so far. */
+    public int openConnectionsPeak()
+    {
+        return openPeak;
+    }
+
     /** The Date field value (RFC 9110 §6.6.1), formatted once a second. */
     void date(final MutableDirectBuffer into, final int offset)
     {
@@ -237,6 +254,24 @@ public final class HttpServer implements TcpListenHandler
         bodyBytes += n;
     }
 
+    void onRequestBodyBytes(final int n)
+    {
+        requestBodyBytes += n;
+    }
+
+    /** Adds {@code buffer[offset, offset + length)} to {@code digest}, through the scratch array (stack thread). */
+    void digest(final MessageDigest digest, final DirectBuffer buffer, final int offset, final int length)
+    {
+        int done = 0;
+        while (done < length)
+        {
+            final int n = Math.min(scratch.length, length - done);
+            buffer.getBytes(offset + done, scratch, 0, n);
+            digest.update(scratch, 0, n);
+            done += n;
+        }
+    }
+
     void onReset()
     {
         resets++;
@@ -263,6 +298,7 @@ public final class HttpServer implements TcpListenHandler
         final Map<String, Long> counters = new LinkedHashMap<>();
         counters.put("http.connections.accepted", accepted);
         counters.put("http.connections.open", (long)openCount);
+        counters.put("http.connections.open.peak", (long)openPeak);
         counters.put("http.connections.reset", resets);
         counters.put("http.requests", requests);
         counters.put("http.responses", responses);
@@ -271,6 +307,7 @@ public final class HttpServer implements TcpListenHandler
             counters.put("http.responses." + c + "xx", statusClasses[c]);
         }
         counters.put("http.body.bytes", bodyBytes);
+        counters.put("http.request.body.bytes", requestBodyBytes);
         counters.put("http.file.errors", fileErrors);
         for (final HttpRequestError reason : HttpRequestError.values())
         {

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
  * @param directory       where static files are served from, or null (then only the built-in resources)
  * @param maxHeadBytes    the most bytes a request-line and header section take together; beyond: 431
  * @param maxFieldLines   the most header field lines of one request; beyond: 431
- * @param maxBodyBytes    the longest body a GET or HEAD may declare (it is read and discarded); beyond: 413
+ * @param maxBodyBytes    the longest request body, declared (Content-Length) or sent in chunks: read into
+ *                        {@code POST /sha256}'s digest, read and discarded elsewhere; beyond: 413
  * @param idleNanos       how long a persistent connection may wait for its next request before it is closed
  * @param lingerNanos     how long, after the last response and our FIN, the client's remaining bytes are read and
  *                        discarded before the connection is closed anyway
@@ -50,6 +51,12 @@ public record HttpServerConfig(
     public HttpServerConfig withMaxHeadBytes(final int bytes)
     {
         return new HttpServerConfig(directory, bytes, maxFieldLines, maxBodyBytes, idleNanos, lingerNanos,
+            pooledConnections);
+    }
+
+    public HttpServerConfig withMaxBodyBytes(final long bytes)
+    {
+        return new HttpServerConfig(directory, maxHeadBytes, maxFieldLines, bytes, idleNanos, lingerNanos,
             pooledConnections);
     }
 

@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Linux's own HTTP clients against the ringstack server over a TAP device whose Linux end sits in a network
- * namespace: curl (keep-alive over several URLs, 100 MB with its SHA-256, HEAD, 404, chunked) and wrk with 100
- * connections.
+ * namespace: curl (keep-alive over several URLs, 100 MB with its SHA-256, HEAD, 404, chunked responses, chunked
+ * and Content-Length uploads to {@code POST /sha256}) and wrk with 100 connections.
  * <pre>
  *   ringstack (NetStack, HttpServer)      |  namespace rs-PID-N
  *   198.18.80.2:80  TAP fd ---------------+--- rs-PID-Nt  198.18.80.1/24  curl, wrk
@@ -47,16 +47,22 @@ class HttpOverTapTest
     private NetworkNamespace namespace;
     private NetStack host;
     private HttpService service;
+    private Path upload;
 
     @BeforeAll
-    void setUp(@TempDir final Path dir) throws IOException
+    void setUp(@TempDir final Path dir, @TempDir final Path uploads) throws IOException
     {
         Files.writeString(dir.resolve("hello.txt"), "hello over TAP\n");
+        upload = uploads.resolve("upload.bin");
+        final byte[] random = new byte[20_000_000];
+        new java.util.SplittableRandom(8).nextBytes(random);
+        Files.write(upload, random);
         namespace = LinuxNetwork.createNamespace();
         final String tap = namespace.interfaceName("t");
         host = NetStack.builder("http-tap").mac(0x0252_5300_0080L).address(OURS + "/24").tap(tap, null).start();
         namespace.adoptInterface(tap, "198.18.80.1/24");
-        service = HttpService.start(host, 80, HttpServerConfig.defaults().withDirectory(dir));
+        service = HttpService.start(host, 80, HttpServerConfig.defaults().withDirectory(dir)
+            .withMaxBodyBytes(64 << 20));
     }
 
     @AfterAll
@@ -119,6 +125,30 @@ class HttpOverTapTest
         BytesPattern.copy(0, body, 0, body.length);
         assertEquals(HexFormat.of().formatHex(sha256.digest(body)), result.stdout().trim().split("\\s+")[0]);
         assertTrue(result.stderr().contains("Transfer-Encoding: chunked"), result.stderr());
+    }
+
+    /**
+     * curl uploads 20 MB of random bytes with {@code Transfer-Encoding: chunked} (and, after "Expect: 100-continue",
+     * waits for the server's 100), then with Content-Length; the server's SHA-256 of what it decoded equals the
+     * file's.
+     */
+    @Test
+    void curlUploadsAChunkedBodyAndGetsItsDigest() throws Exception
+    {
+        final String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+            .digest(Files.readAllBytes(upload)));
+        final Map<String, Long> before = service.counters();
+        final CommandResult chunked = curl("-v", "--data-binary", "@" + upload, "-H", "Transfer-Encoding: chunked",
+            "-H", "Content-Type: application/octet-stream", BASE + "/sha256");
+        assertEquals(expected + "\n", chunked.stdout(), chunked.stderr());
+        assertTrue(chunked.stderr().contains("> Transfer-Encoding: chunked"), chunked.stderr());
+        // curl asks for a 100 before an upload of unknown size or over 1 MB (RFC 9110 §10.1.1)
+        assertTrue(chunked.stderr().contains("> Expect: 100-continue"), chunked.stderr());
+        assertTrue(chunked.stderr().contains("< HTTP/1.1 100 Continue"), chunked.stderr());
+        final CommandResult plain = curl("--data-binary", "@" + upload, BASE + "/sha256");
+        assertEquals(expected + "\n", plain.stdout(), plain.stderr());
+        final Map<String, Long> after = service.counters();
+        assertEquals(2 * 20_000_000L, after.get("http.request.body.bytes") - before.get("http.request.body.bytes"));
     }
 
     @Test

@@ -49,9 +49,12 @@ class HttpRequestParserTest
         assertNull(parse("HEAD / HTTP/1.1\r\nHost: a\r\n\r\n"));
         assertEquals(HttpMethod.HEAD, request.method());
         assertNull(parse("POST /form HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n"));
-        assertEquals(HttpMethod.OTHER, request.method());
+        assertEquals(HttpMethod.POST, request.method());
         assertEquals("POST", request.methodName());
         assertEquals(3, request.contentLength());
+        assertTrue(request.hasBody());
+        assertNull(parse("PUT /form HTTP/1.1\r\nHost: a\r\n\r\n"));
+        assertEquals(HttpMethod.OTHER, request.method());
         assertNull(parse("get / HTTP/1.1\r\nHost: a\r\n\r\n"));
         assertEquals(HttpMethod.OTHER, request.method(), "methods are case-sensitive (RFC 9110 §9.1)");
         assertNull(parse("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"), "asterisk-form with OPTIONS: answered 405");
@@ -102,6 +105,38 @@ class HttpRequestParserTest
         assertEquals(7, request.contentLength());
         assertNull(parse("GET / HTTP/1.1\r\nHost: a\r\nContent-Length:0\r\n\r\n"));
         assertEquals(0, request.contentLength());
+    }
+
+    @Test
+    void transferEncodingChunkedFramesTheBody()
+    {
+        assertNull(parse("POST /sha256 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        assertTrue(request.isChunked());
+        assertTrue(request.hasBody());
+        assertEquals(-1, request.contentLength());
+        assertTrue(request.isPersistent());
+        assertNull(parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: , CHUNKED \r\n\r\n"),
+            "case-insensitive, empty list elements allowed (RFC 9110 §5.6.1)");
+        assertTrue(request.isChunked());
+        assertNull(parse("POST / HTTP/1.1\r\nHost: a\r\n\r\n"));
+        assertFalse(request.isChunked());
+        assertFalse(request.hasBody(), "no Content-Length, no Transfer-Encoding: no body (RFC 9112 §6.3 item 7)");
+        assertNull(parse("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n"));
+        assertTrue(request.isChunked());
+        assertFalse(request.isPersistent(), "RFC 9112 §6.1: HTTP/1.0 with Transfer-Encoding closes after the message");
+    }
+
+    @Test
+    void expect100ContinueIsToldForHttp11Only()
+    {
+        assertNull(parse("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 5\r\n\r\n"));
+        assertTrue(request.expectsContinue());
+        assertNull(parse("POST / HTTP/1.1\r\nHost: a\r\nExpect: x, 100-continue \r\n\r\n"));
+        assertTrue(request.expectsContinue());
+        assertNull(parse("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continued\r\n\r\n"));
+        assertFalse(request.expectsContinue());
+        assertNull(parse("POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"));
+        assertFalse(request.expectsContinue(), "RFC 9110 §10.1.1: ignored in an HTTP/1.0 request");
     }
 
     @Test
@@ -158,7 +193,19 @@ class HttpRequestParserTest
             Arguments.of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
                 HttpRequestError.TRANSFER_ENCODING_NOT_CHUNKED),
             Arguments.of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n",
-                HttpRequestError.TRANSFER_ENCODING_NOT_IMPLEMENTED));
+                HttpRequestError.TRANSFER_ENCODING_NOT_IMPLEMENTED),
+            Arguments.of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n",
+                HttpRequestError.TRANSFER_ENCODING_NOT_IMPLEMENTED),
+            Arguments.of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n",
+                HttpRequestError.TRANSFER_ENCODING_NOT_CHUNKED),
+            Arguments.of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
+                HttpRequestError.TRANSFER_ENCODING_NOT_CHUNKED),
+            Arguments.of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunkedx\r\n\r\n",
+                HttpRequestError.TRANSFER_ENCODING_NOT_CHUNKED),
+            Arguments.of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n\r\n",
+                HttpRequestError.TRANSFER_ENCODING_NOT_CHUNKED),
+            Arguments.of("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+                HttpRequestError.CONTENT_LENGTH_WITH_TRANSFER_ENCODING));
     }
 
     @ParameterizedTest(name = "{1}: {0}")
