@@ -23,6 +23,7 @@ import java.lang.invoke.VarHandle;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +53,7 @@ public final class NetStack implements AutoCloseable
     private final TcpLayer tcp;
     private final DevicePort port;
     private final int ringBytes;
+    private final IdleMode idleMode;
     private final MpscArrayQueue<Runnable> commands = new MpscArrayQueue<>(4096);
     private final MpscArrayQueue<StackWork> scheduled = new MpscArrayQueue<>(65536);
     /** The blocking sockets not yet closed by the application: woken when the host closes. */
@@ -73,6 +75,7 @@ public final class NetStack implements AutoCloseable
         this.port = port;
         this.wake = port != null ? EventFd.open() : null;
         this.ringBytes = builder.socketRingBytes;
+        this.idleMode = builder.idleMode;
         StackConfig config = StackConfig.of(builder.cidr).withMtu(builder.mtu);
         if (builder.gateway != 0)
         {
@@ -161,7 +164,7 @@ public final class NetStack implements AutoCloseable
             {
                 idle = 0;
             }
-            else if (port == null && ++idle < 100)
+            else if (idleMode == IdleMode.BUSY_SPIN || port == null && ++idle < 100)
             {
                 Thread.onSpinWait(); // poll while busy (a Linux wire's poll(2) returns at once when it has frames)
             }
@@ -574,6 +577,7 @@ public final class NetStack implements AutoCloseable
         private String tapName;
         private String tapLinuxCidr;
         private String packetInterface;
+        private IdleMode idleMode = IdleMode.SLEEP;
 
         private Builder(final String name)
         {
@@ -616,6 +620,13 @@ public final class NetStack implements AutoCloseable
         public Builder socketRingBytes(final int bytes)
         {
             this.socketRingBytes = bytes;
+            return this;
+        }
+
+        /** What the stack thread does when it has no work: {@link IdleMode#SLEEP} (default) or busy-spin. */
+        public Builder idle(final IdleMode mode)
+        {
+            this.idleMode = Objects.requireNonNull(mode, "idle mode");
             return this;
         }
 

@@ -119,7 +119,7 @@ public final class HttpBench
         final List<BulkRow> bulks = new ArrayList<>();
         for (final HttpTarget.Kind kind : options.kinds())
         {
-            try (HttpTarget target = HttpTarget.open(kind, options.port(), options.nioOffloads()))
+            try (HttpTarget target = HttpTarget.open(kind, options.port(), options.nioOffloads(), options.mtu()))
             {
                 current = target;
                 run(target, options, rates, bulks);
@@ -271,6 +271,7 @@ public final class HttpBench
             .append(Runtime.version()).append(" |\n");
         md.append("| clients | ").append(toolVersion("wrk", "-v")).append("; ").append(toolVersion("curl", "--version"))
             .append(" |\n");
+        md.append("| MTU (both ends of every wire) | ").append(options.mtu()).append(" |\n");
         md.append("| java.nio veth offloads | ").append(options.nioOffloads() ? "Linux defaults (on)" : "off")
             .append("; the AF_PACKET veth: off |\n");
         return md.toString();

@@ -20,11 +20,12 @@ import java.util.List;
  *                     default on: Linux's defaults, TSO/GSO and checksum offload on)
  */
 record HttpBenchOptions(int seconds, int warmupSeconds, List<Integer> connections, int wrkThreads, String path,
-    List<HttpTarget.Kind> kinds, long bulkBytes, int port, boolean nioOffloads)
+    List<HttpTarget.Kind> kinds, long bulkBytes, int port, boolean nioOffloads, int mtu)
 {
     static final String USAGE = """
         usage: HttpBench [--seconds N] [--warmup N] [--connections 1,50,200] [--wrk-threads 2] [--path /bytes/64]
                          [--only tap|afpacket|nio[,...]] [--bulk-bytes N] [--port 80] [--nio-offloads on|off]
+                         [--mtu 1500]
         Needs root, wrk and curl. Runs wrk (and curl for bulk) in a network namespace against the ringstack HTTP
         demo over TAP and over AF_PACKET and against a java.nio server on kernel sockets over veth.""";
 
@@ -39,6 +40,7 @@ record HttpBenchOptions(int seconds, int warmupSeconds, List<Integer> connection
         long bulkBytes = 1_000_000_000L;
         int port = 80;
         boolean nioOffloads = true;
+        int mtu = 1500;
         for (int i = 0; i < args.length; i++)
         {
             final String option = args[i];
@@ -62,11 +64,12 @@ record HttpBenchOptions(int seconds, int warmupSeconds, List<Integer> connection
                 case "--bulk-bytes" -> bulkBytes = Long.parseLong(value);
                 case "--port" -> port = positive(option, value);
                 case "--nio-offloads" -> nioOffloads = onOff(option, value);
+                case "--mtu" -> mtu = positive(option, value);
                 default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
             }
         }
         return new HttpBenchOptions(seconds, warmup >= 0 ? warmup : Math.max(1, (seconds + 2) / 3), connections,
-            wrkThreads, path, kinds, bulkBytes, port, nioOffloads);
+            wrkThreads, path, kinds, bulkBytes, port, nioOffloads, mtu);
     }
 
     private static int positive(final String option, final String value)

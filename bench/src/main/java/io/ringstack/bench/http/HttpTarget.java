@@ -63,7 +63,8 @@ final class HttpTarget implements AutoCloseable
      * Sets up {@code kind} with its server listening on {@code port}; for {@link Kind#NIO}, {@code nioOffloads}
      * false turns off the veth's checksum and segmentation offloads (as the AF_PACKET veth has them off).
      */
-    static HttpTarget open(final Kind kind, final int port, final boolean nioOffloads) throws Exception
+    static HttpTarget open(final Kind kind, final int port, final boolean nioOffloads, final int mtu)
+        throws Exception
     {
         final List<AutoCloseable> resources = new ArrayList<>();
         final NetworkNamespace namespace = LinuxNetwork.createNamespace();
@@ -77,17 +78,20 @@ final class HttpTarget implements AutoCloseable
                     address = "198.18.90.2";
                     final String tap = namespace.interfaceName("t");
                     final NetStack host = NetStack.builder("http-tap").mac(0x0252_5300_0090L)
-                        .address(address + "/24").tap(tap, null).start();
+                        .address(address + "/24").mtu(mtu).tap(tap, null).start();
                     resources.add(host);
                     namespace.adoptInterface(tap, "198.18.90.1/24");
+                    namespace.exec("ip", "link", "set", "dev", tap, "mtu", Integer.toString(mtu));
                     resources.add(HttpService.start(host, port, HttpServerConfig.defaults()));
                 }
                 case AF_PACKET ->
                 {
                     address = "198.18.91.2";
                     final Veth veth = namespace.withVeth("198.18.91.1/24"); // root end: no IP, ARP off
+                    Command.of("ip", "link", "set", "dev", veth.hostEnd(), "mtu", Integer.toString(mtu)).run();
+                    namespace.exec("ip", "link", "set", "dev", veth.nsEnd(), "mtu", Integer.toString(mtu));
                     final NetStack host = NetStack.builder("http-afpacket").mac(0x0252_5300_0091L)
-                        .address(address + "/24").afPacket(veth.hostEnd()).start();
+                        .address(address + "/24").mtu(mtu).afPacket(veth.hostEnd()).start();
                     resources.add(host);
                     resources.add(HttpService.start(host, port, HttpServerConfig.defaults()));
                 }
@@ -95,6 +99,8 @@ final class HttpTarget implements AutoCloseable
                 {
                     address = "198.18.92.1";
                     final String rootEnd = kernelVeth(namespace, address, "198.18.92.2/24", nioOffloads);
+                    Command.of("ip", "link", "set", "dev", rootEnd, "mtu", Integer.toString(mtu)).run();
+                    namespace.exec("ip", "link", "set", "dev", "eth0", "mtu", Integer.toString(mtu));
                     resources.add(() -> Command.of("ip", "link", "delete", "dev", rootEnd).runAllowingFailure());
                     resources.add(KernelHttpServer.start(new InetSocketAddress(address, port), "kernel-http-nio"));
                 }
