@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -37,20 +38,32 @@ final class CaptureFile implements FrameSink
         return new CaptureFile(file, PcapWriter.open(file));
     }
 
-    /** Creates (or truncates) {@code file} and attaches it to the NIC of {@code host}. */
-    static CaptureFile attach(final NetStack host, final Path file)
+    /** {@link #open} when a capture was asked for ({@code file} not null), else null. */
+    static CaptureFile openIfAsked(final Path file)
     {
-        final CaptureFile capture = open(file);
+        return file == null ? null : open(file);
+    }
+
+    Path file()
+    {
+        return file;
+    }
+
+    /** Starts the host(s) that record to {@code capture}; if that fails, the file is closed before the error goes on. */
+    static <T> T hostsRecordingTo(final CaptureFile capture, final Supplier<T> start)
+    {
         try
         {
-            onStackThread(host, capture);
+            return start.get();
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
-            capture.writer.close();
+            if (capture != null)
+            {
+                capture.writer.close();
+            }
             throw ex;
         }
-        return capture;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.ringstack.demo.http.HttpServerConfig;
 import io.ringstack.demo.http.HttpService;
 import io.ringstack.nic.linux.Errno;
 import io.ringstack.nic.linux.LinuxCallException;
+import io.ringstack.nic.wire.FrameSink;
 import io.ringstack.socket.NetStack;
 
 import java.io.PrintStream;
@@ -24,8 +25,14 @@ final class DemoHosts
     /** Client 10.0.0.1 (a) and server 10.0.0.2 (b) on an in-memory wire, each on its own stack thread. */
     static NetStack.Pair inProcessPair()
     {
+        return inProcessPair(null);
+    }
+
+    /** As {@link #inProcessPair()}, the server's frames shown to {@code serverCapture} (null: none) from its first. */
+    static NetStack.Pair inProcessPair(final FrameSink serverCapture)
+    {
         return NetStack.inMemoryPair(NetStack.builder("client").mac(0x5254_0000_0A01L).address("10.0.0.1/24"),
-            NetStack.builder("server").mac(0x5254_0000_0A02L).address("10.0.0.2/24"));
+            NetStack.builder("server").mac(0x5254_0000_0A02L).address("10.0.0.2/24").capture(serverCapture));
     }
 
     /**
@@ -35,9 +42,10 @@ final class DemoHosts
      *
      * @throws IllegalStateException saying what is wrong and what to do.
      */
-    static NetStack onLinux(final String name, final long mac, final WireOptions wire, final LinuxChecks checks)
+    static NetStack onLinux(
+        final String name, final long mac, final WireOptions wire, final LinuxChecks checks, final FrameSink capture)
     {
-        final NetStack.Builder builder = NetStack.builder(name).mac(mac).address(wire.ip());
+        final NetStack.Builder builder = NetStack.builder(name).mac(mac).address(wire.ip()).capture(capture);
         if (wire.wire() == WireOptions.Wire.TAP)
         {
             checks.checkTap(wire.tap(), wire.ip(), wire.linuxIp());

@@ -138,8 +138,9 @@ final class EchoCommand implements Subcommand
     {
         out.printf("ringstack echo: in-process pair (no TAP: run as root with --tap for Linux), " +
             "10.0.0.1 -> 10.0.0.2:%d%n", PORT);
-        try (NetStack.Pair hosts = DemoHosts.inProcessPair();
-             HostSession session = HostSession.start(hosts.b(), wire.pcap(), wire.statsSeconds(), out))
+        final CaptureFile capture = CaptureFile.openIfAsked(wire.pcap());
+        try (NetStack.Pair hosts = CaptureFile.hostsRecordingTo(capture, () -> DemoHosts.inProcessPair(capture));
+             HostSession session = HostSession.start(hosts.b(), capture, wire.statsSeconds(), out))
         {
             final AtomicLong echoed = new AtomicLong();
             serveEcho(hosts.b(), echoed);
@@ -213,8 +214,10 @@ final class EchoCommand implements Subcommand
     private int serveLinux(final WireOptions wire, final int seconds, final PrintStream out)
         throws InterruptedException
     {
-        try (NetStack host = DemoHosts.onLinux("echo", 0x0252_5300_0007L, wire, checks);
-             HostSession session = HostSession.start(host, wire.pcap(), wire.statsSeconds(), out))
+        final CaptureFile capture = CaptureFile.openIfAsked(wire.pcap());
+        try (NetStack host = CaptureFile.hostsRecordingTo(capture,
+                () -> DemoHosts.onLinux("echo", 0x0252_5300_0007L, wire, checks, capture));
+             HostSession session = HostSession.start(host, capture, wire.statsSeconds(), out))
         {
             final AtomicLong echoed = new AtomicLong();
             serveEcho(host, echoed);

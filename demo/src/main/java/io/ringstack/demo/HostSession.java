@@ -3,7 +3,6 @@ package io.ringstack.demo;
 import io.ringstack.socket.NetStack;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,24 +22,26 @@ final class HostSession implements AutoCloseable
     private final Thread exitHook;
     private boolean closed;
 
-    private HostSession(final NetStack host, final Path pcap, final int statsSeconds, final PrintStream out)
+    private HostSession(final NetStack host, final CaptureFile capture, final int statsSeconds, final PrintStream out)
     {
         this.host = host;
         this.out = out;
-        this.capture = pcap != null ? CaptureFile.attach(host, pcap) : null;
+        this.capture = capture;
         this.ticker = statsSeconds > 0 ? new Thread(() -> tick(statsSeconds), "ringstack-stats-" + host.name()) : null;
         this.exitHook = new Thread(this::close, "ringstack-exit-" + host.name());
     }
 
     /**
-     * Starts recording to {@code pcap} (null: no capture) and reporting every {@code statsSeconds} (0: only at exit).
+     * Reports every {@code statsSeconds} (0: only at exit) and closes {@code capture} (null: none; opened with
+     * {@link CaptureFile#openIfAsked} and given to the host's builder, so it holds the host's first frame) at exit.
      */
-    static HostSession start(final NetStack host, final Path pcap, final int statsSeconds, final PrintStream out)
+    static HostSession start(
+        final NetStack host, final CaptureFile capture, final int statsSeconds, final PrintStream out)
     {
-        final HostSession session = new HostSession(host, pcap, statsSeconds, out);
-        if (session.capture != null)
+        final HostSession session = new HostSession(host, capture, statsSeconds, out);
+        if (capture != null)
         {
-            out.println("pcap: recording every frame of " + host.name() + " to " + pcap);
+            out.println("pcap: recording every frame of " + host.name() + " to " + capture.file());
         }
         Runtime.getRuntime().addShutdownHook(session.exitHook);
         if (session.ticker != null)

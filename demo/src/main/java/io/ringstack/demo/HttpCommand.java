@@ -163,8 +163,9 @@ final class HttpCommand implements Subcommand
     {
         out.printf("ringstack http: in-process pair (no TAP: run as root with --tap for curl), 10.0.0.1 -> " +
             "http://10.0.0.2:%d%s%n", port, path);
-        try (NetStack.Pair hosts = DemoHosts.inProcessPair();
-             HostSession session = HostSession.start(hosts.b(), wire.pcap(), wire.statsSeconds(), out);
+        final CaptureFile capture = CaptureFile.openIfAsked(wire.pcap());
+        try (NetStack.Pair hosts = CaptureFile.hostsRecordingTo(capture, () -> DemoHosts.inProcessPair(capture));
+             HostSession session = HostSession.start(hosts.b(), capture, wire.statsSeconds(), out);
              HttpService service = DemoHosts.startHttp(hosts.b(), "10.0.0.2", port, config))
         {
             final boolean patterned = path.startsWith("/bytes/") || path.startsWith("/chunked/");
@@ -251,8 +252,10 @@ final class HttpCommand implements Subcommand
     private int serveLinux(final WireOptions wire, final int port, final int seconds, final HttpServerConfig config,
         final PrintStream out)
     {
-        try (NetStack host = DemoHosts.onLinux("http", 0x0252_5300_0080L, wire, checks);
-             HostSession session = HostSession.start(host, wire.pcap(), wire.statsSeconds(), out))
+        final CaptureFile capture = CaptureFile.openIfAsked(wire.pcap());
+        try (NetStack host = CaptureFile.hostsRecordingTo(capture,
+                () -> DemoHosts.onLinux("http", 0x0252_5300_0080L, wire, checks, capture));
+             HostSession session = HostSession.start(host, capture, wire.statsSeconds(), out))
         {
             final Map<String, Long> counters;
             try (HttpService service = DemoHosts.startHttp(host, wire.address(), port, config))

@@ -275,6 +275,9 @@ class RingstackCommandTest
         assertEquals("summary frames=" + frames + " decoded=" + frames + " dropped=0 truncated=0", decoded.getLast());
         assertEquals(2, decoded.stream().filter(line -> line.contains(" tcp.dport=80 tcp.flags=SYN ")).count(),
             "both connections' SYNs");
+        assertTrue(decoded.getFirst().startsWith("1 ") && decoded.getFirst().contains(" arp.op=1 ") &&
+            decoded.getFirst().contains(" arp.spa=10.0.0.2 ") && decoded.getFirst().endsWith(" arp.tpa=10.0.0.2"),
+            "the capture starts with the server's first frame, its gratuitous ARP: " + decoded.getFirst());
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.ringstack.nic.linux.PacketSocket;
 import io.ringstack.nic.linux.PacketSocketPort;
 import io.ringstack.nic.linux.TapDevice;
 import io.ringstack.nic.linux.TapPort;
+import io.ringstack.nic.wire.FrameSink;
 import io.ringstack.nic.wire.InMemoryWire;
 import io.ringstack.tcp.TcpCloseReason;
 import io.ringstack.tcp.TcpConfig;
@@ -54,6 +55,7 @@ public final class NetStack implements AutoCloseable
     private final DevicePort port;
     private final int ringBytes;
     private final IdleMode idleMode;
+    private final FrameSink initialCapture;
     private final MpscArrayQueue<Runnable> commands = new MpscArrayQueue<>(4096);
     private final MpscArrayQueue<StackWork> scheduled = new MpscArrayQueue<>(65536);
     /** The blocking sockets not yet closed by the application: woken when the host closes. */
@@ -76,6 +78,7 @@ public final class NetStack implements AutoCloseable
         this.wake = port != null ? EventFd.open() : null;
         this.ringBytes = builder.socketRingBytes;
         this.idleMode = builder.idleMode;
+        this.initialCapture = builder.capture;
         StackConfig config = StackConfig.of(builder.cidr).withMtu(builder.mtu);
         if (builder.gateway != 0)
         {
@@ -141,6 +144,10 @@ public final class NetStack implements AutoCloseable
 
     private void run()
     {
+        if (initialCapture != null)
+        {
+            nic.driver().capture(initialCapture); // before the first frame: the address's announcement
+        }
         stack.start();
         int idle = 0;
         while (running)
@@ -578,6 +585,7 @@ public final class NetStack implements AutoCloseable
         private String tapLinuxCidr;
         private String packetInterface;
         private IdleMode idleMode = IdleMode.SLEEP;
+        private FrameSink capture;
 
         private Builder(final String name)
         {
@@ -620,6 +628,17 @@ public final class NetStack implements AutoCloseable
         public Builder socketRingBytes(final int bytes)
         {
             this.socketRingBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Shows {@code sink} every frame the host's NIC receives or sends, from its first (the gratuitous ARP that
+         * announces its address), on the stack thread: a pcap writer for {@code --pcap}. The driver's
+         * {@code capture} can replace it later from the stack thread.
+         */
+        public Builder capture(final FrameSink sink)
+        {
+            this.capture = sink;
             return this;
         }
 
