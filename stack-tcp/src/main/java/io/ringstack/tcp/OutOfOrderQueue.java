@@ -183,6 +183,12 @@ final class OutOfOrderQueue
      */
     int sackBlocks(final int[] left, final int[] right, final int max)
     {
+        return sackBlocks(left, right, 0, max);
+    }
+
+    /** As {@link #sackBlocks(int[], int[], int)}, written from index {@code from} on (after a D-SACK block). */
+    int sackBlocks(final int[] left, final int[] right, final int from, final int max)
+    {
         // merge entries that overlap or touch into blocks (entries are sorted by their left edge)
         int blocks = 0;
         for (int i = 0; i < size; i++)
@@ -215,8 +221,8 @@ final class OutOfOrderQueue
                     SequenceNumber.lessThan(recent[r], blockRight[b]))
                 {
                     blockReported[b] = true;
-                    left[count] = blockLeft[b];
-                    right[count] = blockRight[b];
+                    left[from + count] = blockLeft[b];
+                    right[from + count] = blockRight[b];
                     count++;
                     break;
                 }
@@ -226,8 +232,8 @@ final class OutOfOrderQueue
         {
             if (!blockReported[b])
             {
-                left[count] = blockLeft[b];
-                right[count] = blockRight[b];
+                left[from + count] = blockLeft[b];
+                right[from + count] = blockRight[b];
                 count++;
             }
         }

@@ -156,6 +156,10 @@ public final class TcpConnection
     private int bytesSinceAck;
     /** Data is held out of order and the peer has not yet been told in a SACK option (RFC 2018 §4). */
     private boolean sackPending;
+    /** A duplicate segment to report in the next ACK as a D-SACK block (RFC 2883). */
+    private boolean dsackPending;
+    private int dsackLeft;
+    private int dsackRight;
     private final int[] sackLeft = new int[TcpOptions.MAX_SACK_BLOCKS];
     private final int[] sackRight = new int[TcpOptions.MAX_SACK_BLOCKS];
 
@@ -602,6 +606,11 @@ public final class TcpConnection
                 // it, and restart the 2 MSL timeout."
                 closeDeadline = now + config.timeWaitNanos();
             }
+            final int dataLength = segment.payloadLength();
+            if (dataLength > 0 && lessOrEqual(seq + dataLength, rcvNxt) && !rst)
+            {
+                noteDuplicate(seq, seq + dataLength); // all of it received before (RFC 2883 §4.1.1)
+            }
             layer.drops().increment(TcpDrop.OUT_OF_WINDOW);
             ackNow = true;
             return false;
@@ -1004,9 +1013,11 @@ public final class TcpConnection
                 else if (length > 0)
                 {
                     layer.drops().increment(TcpDrop.DUPLICATE_DATA);
+                    noteDuplicate(start, start + length);
                 }
                 return false;
             }
+            noteDuplicate(start, rcvNxt); // RFC 2883 §4.1.3: the part received before
             start = rcvNxt;
             offset += old;
             length -= old;
@@ -1089,6 +1100,10 @@ public final class TcpConnection
         if (outOfOrder.covers(start, length, fin))
         {
             outOfOrder.noteArrival(start);
+            if (length > 0)
+            {
+                noteDuplicate(start, start + length); // RFC 2883 §4.1.2: held already, out of order
+            }
             layer.drops().increment(TcpDrop.DUPLICATE_DATA);
             return false;
         }
@@ -1605,6 +1620,17 @@ public final class TcpConnection
         delayedAckDeadline = NONE;
     }
 
+    /** Remembers a duplicate segment for the next ACK's D-SACK block (RFC 2883), where SACK was negotiated. */
+    private void noteDuplicate(final int left, final int right)
+    {
+        if (sackPermitted)
+        {
+            dsackPending = true;
+            dsackLeft = left;
+            dsackRight = right;
+        }
+    }
+
     /**
      * A segment without data from a fresh buffer: ACK, FIN, keepalive probe; with SACK blocks while data is held
      * out of order (RFC 2018 §4: as many as fit, 3 beside timestamps, else 4).
@@ -1618,8 +1644,22 @@ public final class TcpConnection
             return false;
         }
         final int tcpOffset = pool.offset(handle) + output.headroom(pool) + 20;
-        final int blocks = sackPermitted && outOfOrder.size() > 0 ? outOfOrder.sackBlocks(sackLeft, sackRight,
-            timestampsOn ? TcpOptions.MAX_SACK_BLOCKS_WITH_TIMESTAMPS : TcpOptions.MAX_SACK_BLOCKS) : 0;
+        final int room = timestampsOn ? TcpOptions.MAX_SACK_BLOCKS_WITH_TIMESTAMPS : TcpOptions.MAX_SACK_BLOCKS;
+        int blocks = 0;
+        if (sackPermitted && dsackPending)
+        {
+            // RFC 2883 §4: a duplicate segment is reported as the first block, below the cumulative ACK or inside
+            // the second block; the SACK blocks follow as RFC 2018 orders them
+            sackLeft[0] = dsackLeft;
+            sackRight[0] = dsackRight;
+            blocks = 1;
+            layer.events().increment(TcpEvent.DSACKS_SENT);
+        }
+        dsackPending = false;
+        if (sackPermitted && outOfOrder.size() > 0)
+        {
+            blocks += outOfOrder.sackBlocks(sackLeft, sackRight, blocks, room - blocks);
+        }
         final int headerLength = dataHeaderLength + TcpOptions.sackLength(blocks);
         writeHeader(memory, tcpOffset, seq, flags, headerLength, now);
         if (blocks > 0)

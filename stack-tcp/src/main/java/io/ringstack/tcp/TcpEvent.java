@@ -61,6 +61,8 @@ public enum TcpEvent
     SACK_ACKS_SENT,
     /** ACKs received whose first SACK block reports data the peer got twice (D-SACK, RFC 2883 §4). */
     DSACKS_RECEIVED,
+    /** ACKs sent with a D-SACK block reporting a segment received twice (RFC 2883 §4). */
+    DSACKS_SENT,
     /** Loss recoveries entered on duplicate ACKs or SACK: fast retransmits (RFC 5681 §3.2, RFC 6675 §5). */
     FAST_RETRANSMITS,
     /** RFC 6675 NextSeg (4): rescue retransmissions. */
