@@ -64,6 +64,8 @@ public final class NetStack implements AutoCloseable
     private volatile boolean running = true;
     /** The stack thread is in (or about to enter) its idle sleep. */
     private volatile boolean sleeping;
+    /** The stack thread's: whether the next duty cycle reads the wire (see run()). */
+    private boolean wireMayHaveFrames = true;
     /** Signalled to wake a stack thread that sleeps in poll(2) on its Linux wire; null on the in-memory pair. */
     private final EventFd wake;
     private volatile long failures;
@@ -152,7 +154,22 @@ public final class NetStack implements AutoCloseable
         int idle = 0;
         while (running)
         {
-            int work = port != null ? port.pollOnce() : 0;
+            int work = 0;
+            if (port != null)
+            {
+                // read the wire until it is empty, then not again until poll(2) says so or work was done without
+                // reading it: one read(2) that finds nothing per wake-up, not two
+                if (wireMayHaveFrames)
+                {
+                    final int frames = port.pollOnce();
+                    wireMayHaveFrames = frames > 0;
+                    work += frames;
+                }
+                else
+                {
+                    wireMayHaveFrames = true;
+                }
+            }
             work += stack.doWork();
             Runnable command;
             while ((command = commands.poll()) != null)
@@ -201,8 +218,12 @@ public final class NetStack implements AutoCloseable
         {
             if (port != null)
             {
-                port.awaitReadable(wake, (int)TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
-                wake.clear(); // before the queues are drained: a signal after this is seen by the next poll
+                final int ready = port.awaitReadable(wake, (int)TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+                if ((ready & DevicePort.WAKE_SIGNALLED) != 0)
+                {
+                    wake.clear(); // before the queues are drained: a signal after this is seen by the next poll
+                }
+                wireMayHaveFrames = true;
             }
             else
             {

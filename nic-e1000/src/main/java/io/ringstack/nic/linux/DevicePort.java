@@ -20,6 +20,10 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
 {
     /** Frames fed to the device per burst before the receive thread looks at anything else. */
     public static final int RECEIVE_BUDGET = 64;
+    /** {@link #awaitReadable}: the wire has a frame (or an error to report). */
+    public static final int WIRE_READABLE = 1;
+    /** {@link #awaitReadable}: the eventfd was signalled. */
+    public static final int WAKE_SIGNALLED = 2;
 
     final EmulatedE1000 device;
     final PortCounters counters;
@@ -130,9 +134,11 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
      * no frame crosses threads): sleeps in poll(2) until the wire has a frame, {@code wake} is signalled, or
      * {@code timeoutMillis} pass. Allocates nothing after the first call. Same thread rules as {@link #pollOnce()}.
      *
-     * @return true if the wire is readable (or reports an error condition, which the next read counts).
+     * @return {@link #WIRE_READABLE} if the wire is readable (or reports an error condition, which the next read
+     *         counts), or'd with {@link #WAKE_SIGNALLED} if {@code wake} was signalled (clear it then); 0 on a
+     *         timeout.
      */
-    public boolean awaitReadable(final EventFd wake, final int timeoutMillis)
+    public int awaitReadable(final EventFd wake, final int timeoutMillis)
     {
         checkOpen();
         MemorySegment fds = inlinePoll;
@@ -152,10 +158,11 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
         final int ready = inlineLibc.pollNoErrno(fds, 2, timeoutMillis);
         if (ready <= 0)
         {
-            return false; // timeout, EINTR or a failed poll: the caller looks again
+            return 0; // timeout, EINTR or a failed poll: the caller looks again
         }
         counters.increment(PortCounter.RECEIVE_WAKEUPS);
-        return fds.get(ValueLayout.JAVA_SHORT, 6) != 0;
+        return (fds.get(ValueLayout.JAVA_SHORT, 6) != 0 ? WIRE_READABLE : 0) |
+            (fds.get(ValueLayout.JAVA_SHORT, 14) != 0 ? WAKE_SIGNALLED : 0);
     }
 
     private int receiveBurst()
