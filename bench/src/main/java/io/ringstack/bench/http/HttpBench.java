@@ -141,10 +141,19 @@ public final class HttpBench
         System.out.println();
         System.out.println("== " + label + ": " + target.baseUrl() + " (namespace " + target.namespace().name() + ")");
         checkResponse(target);
+        // warm up at every connection count (the JIT compiles different paths for one connection, where the
+        // stack thread sleeps between requests, than for many), then the most connections for the rest
         final int most = options.connections().stream().mapToInt(Integer::intValue).max().orElse(1);
+        for (final int connections : options.connections())
+        {
+            if (connections != most)
+            {
+                wrk(target, options, connections, 1);
+            }
+        }
         final WrkResult warm = wrk(target, options, most, options.warmupSeconds());
-        System.out.printf(Locale.ROOT, "warm-up: %d connections, %d s, %,.0f requests/s%n", most,
-            options.warmupSeconds(), warm.requestsPerSecond());
+        System.out.printf(Locale.ROOT, "warm-up: 1 s at each connection count, then %d connections, %d s, " +
+            "%,.0f requests/s%n", most, options.warmupSeconds(), warm.requestsPerSecond());
         for (final int connections : options.connections())
         {
             final CpuSample before = CpuSample.now();
