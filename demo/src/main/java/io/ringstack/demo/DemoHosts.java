@@ -7,7 +7,6 @@ import io.ringstack.nic.linux.LinuxCallException;
 import io.ringstack.nic.wire.FrameSink;
 import io.ringstack.socket.NetStack;
 
-import java.io.PrintStream;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -131,20 +130,6 @@ final class DemoHosts
         catch (final InterruptedException ex)
         {
             // asked to stop: the caller closes the session and the host
-        }
-    }
-
-    /**
-     * On AF_PACKET, what makes a veth peer's bulk TCP data arrive too long for a frame: its TCP segmentation offload
-     * (checksums left to offload are fine: the packet socket flags them and the NIC completes them).
-     */
-    static void afPacketNote(final WireOptions wire, final PrintStream out)
-    {
-        if (wire.wire() == WireOptions.Wire.AF_PACKET)
-        {
-            out.println("note: a veth peer's TCP segmentation offload (on by default) sends bulk data in packets " +
-                "of up to 64 KiB, longer than a frame; turn it off there ('ethtool -K PEER tso off') if --stats " +
-                "shows frames oversize (ROC)");
         }
     }
 

@@ -226,7 +226,6 @@ final class EchoCommand implements Subcommand
                 "on " + wire.afPacket() + " through AF_PACKET; from a host on that link (e.g. the far end of a " +
                     "veth pair)");
             out.printf("try:  echo hello | nc -N %s %d%n", wire.address(), PORT);
-            DemoHosts.afPacketNote(wire, out);
             out.flush();
             DemoHosts.serveFor(seconds);
             out.printf("echoed %,d bytes%n", echoed.get());

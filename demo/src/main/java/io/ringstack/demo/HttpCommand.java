@@ -269,7 +269,6 @@ final class HttpCommand implements Subcommand
                 out.printf("try:  curl -i %s/bytes/100 %s/chunked/100%n", url, url);
                 out.printf("      curl -s %s/bytes/100000000 | sha256sum      (%s)%n", url,
                     BytesPattern.SHA256_OF_100_MB);
-                DemoHosts.afPacketNote(wire, out);
                 out.flush();
                 DemoHosts.serveFor(seconds);
                 counters = service.counters();

@@ -7,6 +7,7 @@ import io.ringstack.nic.e1000.MacAddress;
 import io.ringstack.nic.emulated.EmulatedNic;
 import io.ringstack.nic.linux.DevicePort;
 import io.ringstack.nic.linux.EventFd;
+import io.ringstack.nic.linux.PacketRingConfig;
 import io.ringstack.nic.linux.PacketSocket;
 import io.ringstack.nic.linux.PacketSocketPort;
 import io.ringstack.nic.linux.TapDevice;
@@ -687,7 +688,11 @@ public final class NetStack implements AutoCloseable
             return this;
         }
 
-        /** The wire is an AF_PACKET socket on Linux interface {@code name} (needs CAP_NET_RAW). */
+        /**
+         * The wire is an AF_PACKET socket on Linux interface {@code name} (needs CAP_NET_RAW), its rings sized for
+         * frames of the {@link #mtu MTU}; the interface's own MTU must allow them too ({@code ip link set NAME mtu
+         * 9000}). A peer's TCP segmentation offload is undone on the way in: its 64 KiB packets are cut into frames.
+         */
         public Builder afPacket(final String interfaceName)
         {
             this.packetInterface = interfaceName;
@@ -716,7 +721,10 @@ public final class NetStack implements AutoCloseable
                 }
                 else
                 {
-                    opened = PacketSocketPort.attach(PacketSocket.open(packetInterface), nic.device());
+                    // the ring's slots follow the MTU (jumbo frames both ways), and a peer's TSO packets are cut
+                    // into frames of this length (PacketRingConfig.maxFrameLength)
+                    opened = PacketSocketPort.attach(PacketSocket.open(packetInterface,
+                        PacketRingConfig.DEFAULT.withMaxFrameLength(mtu + 14)), nic.device()); // + Ethernet header
                 }
                 nic.start();
                 return new NetStack(this, opened, nic).start();

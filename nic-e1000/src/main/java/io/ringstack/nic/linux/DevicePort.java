@@ -95,6 +95,15 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
         return 0;
     }
 
+    /**
+     * Whether the wire has frames for the device that need no look at the descriptor: frames cut from one packet
+     * ({@link PacketSocket#hasPendingFrames()}), each fed to the device by its own {@link FrameSource#read}.
+     */
+    boolean framesPending()
+    {
+        return false;
+    }
+
     /** Sends one frame from {@code buffer} (inside the transmit gate, on the driver's thread); counts failures. */
     abstract void transmit(DirectBuffer buffer, int offset, int length);
 
@@ -141,6 +150,10 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
     public int awaitReadable(final EventFd wake, final int timeoutMillis)
     {
         checkOpen();
+        if (framesPending())
+        {
+            return true;
+        }
         MemorySegment fds = inlinePoll;
         if (fds == null)
         {
@@ -237,7 +250,8 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
     /**
      * Records every frame received and transmitted from now on into {@code pcap} (null stops); the caller closes
      * the writer. Received frames are recorded as the wire delivered them: one whose checksum a program on this host
-     * left to offload still holds the pseudo-header's sum there, as tcpdump on the interface shows it.
+     * left to offload still holds the pseudo-header's sum there, as tcpdump on the interface shows it; a peer's
+     * segmentation-offload packet as the frames it was cut into (tcpdump shows the packet, uncut).
      */
     public void pcap(final PcapWriter pcap)
     {

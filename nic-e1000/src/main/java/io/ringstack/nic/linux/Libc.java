@@ -21,9 +21,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The methods return what the C function returns (-1 on failure, as C does); the callers turn failures into
  * {@link LinuxCallException}s on set-up paths and into counts on the frame paths.
  * <p>
- * On the frame paths ({@link #read}, {@link #readv}, {@link #write}, {@link #send}) the buffer pointer is passed as
- * a {@code long} (ValueLayout.JAVA_LONG): on x86-64 and AArch64 a pointer is a 64-bit integer argument in the same
- * register, and passing the address of DMA memory this way needs no MemorySegment per call (nothing allocated).
+ * On the frame paths ({@link #read}, {@link #readv}, {@link #write}, {@link #send}, {@link #recv}) the buffer
+ * pointer is passed as a {@code long} (ValueLayout.JAVA_LONG): on x86-64 and AArch64 a pointer is a 64-bit integer
+ * argument in the same register, and passing the address of DMA memory this way needs no MemorySegment per call
+ * (nothing allocated).
  * The variadic {@code open} and {@code ioctl} are linked with {@link Linker.Option#firstVariadicArg}.
  * <p>
  * The frame paths also have variants without errno capture ({@code ...NoErrno}), which they call first: a downcall
@@ -52,6 +53,8 @@ public final class Libc
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int MSG_DONTWAIT = 0x40;
+    /** recv(2) on a datagram socket: return the datagram's real length, even when the buffer was shorter. */
+    public static final int MSG_TRUNC = 0x20;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
@@ -80,6 +83,10 @@ public final class Libc
     private static final MethodHandle POLL_NO_ERRNO = linkWithoutErrno("poll",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SEND_NO_ERRNO = linkWithoutErrno("send",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECV_NO_ERRNO = linkWithoutErrno("recv",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECV = link("recv",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SOCKET = link("socket",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -281,6 +288,35 @@ public final class Libc
         try
         {
             return (long)SEND_NO_ERRNO.invokeExact(fd, address, length, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * recv(2) without errno capture (see the class comment): -1 on failure, which took nothing from the socket;
+     * {@link #recv} again to learn why.
+     */
+    public long recvNoErrno(final int fd, final long address, final long length, final int flags)
+    {
+        try
+        {
+            return (long)RECV_NO_ERRNO.invokeExact(fd, address, length, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /** recv(2) into {@code length} bytes at native {@code address}. */
+    public long recv(final int fd, final long address, final long length, final int flags)
+    {
+        try
+        {
+            return (long)RECV.invokeExact(callState, fd, address, length, flags);
         }
         catch (final Throwable t)
         {

@@ -1,5 +1,6 @@
 package io.ringstack.nic.linux;
 
+import io.ringstack.nic.memory.RawMemory;
 import io.ringstack.nic.wire.FrameSource;
 
 import java.lang.foreign.Arena;
@@ -50,10 +51,19 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * default) arrives with the TCP or UDP checksum field holding only the pseudo-header's sum: the kernel says so in
  * tp_status (TP_STATUS_CSUMNOTREADY), and {@link #lastFrameFlags()} passes it on to the device, which completes or
  * vouches for the checksum as Linux itself does for such a packet (counted: CHECKSUM_NOT_READY). And a peer's TCP
- * segmentation offload (TSO, on by default on a veth) hands over TCP packets longer than its MTU, uncut: such a
- * frame does not fit a standard frame and is dropped as oversize (counted: GSO_TCP on Linux 6.3+, TRUNCATED when
- * it does not fit a ring slot); turn TSO off on the peer ({@code ethtool -K PEER tso off}) for bulk data towards
- * this socket.
+ * segmentation offload (TSO/GSO, on by default on a veth) hands over TCP packets of up to 64 KiB, uncut
+ * (TP_STATUS_GSO_TCP on Linux 6.3+): {@link #read} cuts each into frames of at most
+ * {@link PacketRingConfig#maxFrameLength()} bytes, as the kernel would have before a NIC without TSO
+ * ({@link TcpSegmentation}; counted GSO_PACKETS, GSO_SEGMENTS), each with its checksum left to the device.
+ * <p>
+ * Such a packet must first arrive whole. A V2 slot is sized for a frame (2 KiB by default: 1024 slots in 2 MiB, so
+ * that a burst of small frames finds room and a lone one is handed over at once), so the socket sets
+ * PACKET_COPY_THRESH: the kernel then also queues a packet longer than its slot on the socket, whole, and marks the
+ * slot TP_STATUS_COPY; {@link #read} takes it with one recv(2) into a preallocated 64 KiB buffer (counted
+ * QUEUED_COPIES) and cuts it from there. Slots of 64 KiB would have needed 64 MiB for the same 1024 slots, or cost
+ * the ring its depth; one system call per 64 KiB of data is cheap. A V3 block holds variable-size packets, so a
+ * block over 64 KiB (128 KiB in {@link PacketRingConfig#THROUGHPUT}) holds such a packet in the ring, and it is
+ * cut from there; the block is given back after its last frame.
  * <p>
  * Threads: one thread reads, one thread queues and flushes (they may differ). Not for the frame paths: the
  * constructor, {@link #readKernelStatistics}, {@link #close}.
@@ -65,6 +75,11 @@ public final class PacketSocket implements AutoCloseable
         ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     /** All of memory, to copy to and from the addresses of DMA buffers without a segment per frame. */
     private static final MemorySegment ALL_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private static final int ETHERTYPE_VLAN = 0x8100;
+    /** The longest frame the socket's queue can hand over: an IPv4 packet of 65535 bytes, Ethernet header, a tag. */
+    static final int COPY_BUFFER_SIZE = 65_536 + 256;
+    /** SO_RCVBUF for the frames the kernel queues whole (V2, longer than a slot): some 30 TSO packets of 64 KiB. */
+    static final int QUEUE_BYTES = 4 << 20;
 
     private final String interfaceName;
     private final int interfaceIndex;
@@ -86,11 +101,18 @@ public final class PacketSocket implements AutoCloseable
     private final int txDataOffset;
     private final int txFrameSize;
     private final int txFrameCount;
+    private final int txFramesPerBlock;
+    private final int txBlockSize;
     private final int txCapacity;
     private final Arena arena = Arena.ofShared();
     private final Libc kickCalls;
     private final FdPoll readable;
     private final PortCounters counters = new PortCounters();
+    private final TcpSegmentation segmentation;
+    /** V2: where a frame longer than a slot is read whole from the socket's queue (0 and 0 for V3). */
+    private final long copyAddress;
+    private final int copyCapacity;
+    private final Libc receiveCalls;
 
     // receive cursor (the reading thread): V3 the block and the packet in it, V2 the frame slot in the block
     private int rxBlock;
@@ -98,6 +120,10 @@ public final class PacketSocket implements AutoCloseable
     private int rxPacketsLeft;
     private int rxFrameInBlock;
     private int lastFrameFlags;
+    /** V2: the slot holding the packet being cut into frames, given back after its last frame; -1 if none. */
+    private long heldSlot = -1;
+    /** V3: the packet being cut into frames lies in the current block, which stays ours until its last frame. */
+    private boolean holdingBlockPacket;
     // transmit cursor (the sending thread)
     private int txSlot;
     private int txQueued;
@@ -126,9 +152,15 @@ public final class PacketSocket implements AutoCloseable
         this.txDataOffset = config.version().txDataOffset();
         this.txFrameSize = config.txFrameSize();
         this.txFrameCount = config.txBlockCount() * config.txFramesPerBlock();
+        this.txFramesPerBlock = config.txFramesPerBlock();
+        this.txBlockSize = config.txBlockSize();
         this.txCapacity = config.txFrameCapacity();
         this.kickCalls = new Libc(arena);
+        this.receiveCalls = new Libc(arena);
         this.readable = new FdPoll(arena, fd, Libc.POLLIN);
+        this.segmentation = new TcpSegmentation(config.maxFrameLength(), counters);
+        this.copyCapacity = perFrame ? COPY_BUFFER_SIZE : 0;
+        this.copyAddress = perFrame ? arena.allocate(COPY_BUFFER_SIZE, 64).address() : 0;
     }
 
     public static PacketSocket open(final String interfaceName)
@@ -169,6 +201,12 @@ public final class PacketSocket implements AutoCloseable
                     "selecting TPACKET_" + config.version() + " (V3: Linux 3.2+)");
                 setInt(libc, setup, fd, PACKET_LOSS, 1, "setting PACKET_LOSS");
                 final boolean ignoreOutgoing = setIgnoreOutgoing(libc, setup, fd);
+                if (config.version() == TpacketVersion.V2)
+                {
+                    // a frame longer than a slot (a peer's 64 KiB TSO packet) is queued whole too, for recv(2)
+                    setInt(libc, setup, fd, PACKET_COPY_THRESH, 1, "setting PACKET_COPY_THRESH");
+                    setQueueBytes(libc, setup, fd);
+                }
 
                 // struct tpacket_req3; V2 reads only its first part, struct tpacket_req
                 final MemorySegment rxRequest = setup.allocate(TPACKET_REQ3_LENGTH, 4);
@@ -274,6 +312,20 @@ public final class PacketSocket implements AutoCloseable
         }
     }
 
+    /**
+     * Room on the socket's queue for the frames the kernel queues whole ({@link #QUEUE_BYTES}): SO_RCVBUFFORCE
+     * (CAP_NET_ADMIN), else SO_RCVBUF, which the kernel caps at net.core.rmem_max. A queue that is full makes the
+     * kernel keep only a slot's part of a long frame (counted TRUNCATED), so less room costs frames, not function.
+     */
+    private static void setQueueBytes(final Libc libc, final Arena setup, final int fd)
+    {
+        final MemorySegment bytes = setup.allocateFrom(JAVA_INT, QUEUE_BYTES);
+        if (libc.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, bytes) < 0)
+        {
+            libc.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, bytes);
+        }
+    }
+
     /** PACKET_IGNORE_OUTGOING where the kernel has it (4.20+); without it, outgoing frames are skipped by type. */
     private static boolean setIgnoreOutgoing(final Libc libc, final Arena setup, final int fd)
     {
@@ -326,7 +378,9 @@ public final class PacketSocket implements AutoCloseable
 
     /**
      * Copies the next received frame to native memory at {@code address}, at most {@code capacity} bytes; never
-     * blocks, makes no system call, allocates nothing.
+     * blocks, allocates nothing, and makes no system call but one recv(2) for a V2 frame longer than a slot. A TCP
+     * packet of a peer's segmentation offload comes as the frames it is cut into ({@link TcpSegmentation}), one per
+     * call; a malformed one is dropped (counted) and the next frame read instead.
      *
      * @return the frame's length (more than {@code capacity} when it did not fit, or did not fit the ring: then
      *         not all of it was written), 0 when no frame is waiting.
@@ -334,14 +388,29 @@ public final class PacketSocket implements AutoCloseable
     public int read(final long address, final int capacity)
     {
         lastFrameFlags = 0;
+        if (segmentation.hasNext())
+        {
+            final int length = nextSegment(address, capacity);
+            if (!segmentation.hasNext())
+            {
+                releaseHeldPacket();
+            }
+            return length;
+        }
         return perFrame ? readFrame(address, capacity) : readFromBlock(address, capacity);
+    }
+
+    /** Whether frames cut from a segmentation-offload packet wait for {@link #read} (the ring may be empty). */
+    public boolean hasPendingFrames()
+    {
+        return segmentation.hasNext();
     }
 
     /**
      * What the kernel said of the checksums of the frame the last {@link #read} returned, as
      * {@link FrameSource#frameFlags()}: {@link FrameSource#CHECKSUM_PARTIAL} for TP_STATUS_CSUMNOTREADY (a packet
-     * of this host whose transport checksum was left to offload), {@link FrameSource#CHECKSUM_VERIFIED} for
-     * TP_STATUS_CSUM_VALID, else 0. The reading thread only.
+     * of this host whose transport checksum was left to offload) and for every frame cut from a segmentation-offload
+     * packet, {@link FrameSource#CHECKSUM_VERIFIED} for TP_STATUS_CSUM_VALID, else 0. The reading thread only.
      */
     public int lastFrameFlags()
     {
@@ -351,30 +420,22 @@ public final class PacketSocket implements AutoCloseable
     /**
      * af_packet.c tpacket_rcv: TP_STATUS_CSUMNOTREADY when the packet is CHECKSUM_PARTIAL (sent on this host, its
      * checksum left to a device it never reached), else TP_STATUS_CSUM_VALID when the checksum was verified
-     * (CHECKSUM_UNNECESSARY); counted here, both, with segmentation-offload packets (TP_STATUS_GSO_TCP).
+     * (CHECKSUM_UNNECESSARY).
      */
-    private int frameFlags(final int status)
+    private static int checksumFlags(final int status)
     {
-        if ((status & TP_STATUS_GSO_TCP) != 0)
-        {
-            counters.increment(PortCounter.GSO_TCP);
-        }
         if ((status & TP_STATUS_CSUMNOTREADY) != 0)
         {
-            counters.increment(PortCounter.CHECKSUM_NOT_READY);
             return FrameSource.CHECKSUM_PARTIAL;
         }
-        if ((status & TP_STATUS_CSUM_VALID) != 0)
-        {
-            counters.increment(PortCounter.CHECKSUM_VALID);
-            return FrameSource.CHECKSUM_VERIFIED;
-        }
-        return 0;
+        return (status & TP_STATUS_CSUM_VALID) != 0 ? FrameSource.CHECKSUM_VERIFIED : 0;
     }
 
     /**
      * TPACKET_V2: the frame in the next slot if the kernel has handed it over (acquire on tp_status: the frame the
-     * kernel wrote before setting TP_STATUS_USER is visible), the slot given back at once with a release store.
+     * kernel wrote before setting TP_STATUS_USER is visible), the slot given back with a release store: at once, or
+     * after the last frame cut from a segmentation-offload packet that lies in it. A frame longer than the slot
+     * (TP_STATUS_COPY) is read whole from the socket's queue.
      */
     private int readFrame(final long address, final int capacity)
     {
@@ -391,29 +452,75 @@ public final class PacketSocket implements AutoCloseable
             if (type == PACKET_OUTGOING)
             {
                 counters.increment(PortCounter.OUTGOING_SKIPPED);
+                if ((status & TP_STATUS_COPY) != 0)
+                {
+                    takeQueuedCopy(0); // the whole frame the kernel queued as well: discarded with it
+                }
                 returnFrame(slot);
                 continue;
             }
-            final int snapLength = ring.get(JAVA_INT, slot + Tpacket2.TP_SNAPLEN_OFFSET);
+            int snapLength = ring.get(JAVA_INT, slot + Tpacket2.TP_SNAPLEN_OFFSET);
             final int length = ring.get(JAVA_INT, slot + Tpacket2.TP_LEN_OFFSET);
-            final long frame = slot + (ring.get(JAVA_SHORT, slot + Tpacket2.TP_MAC_OFFSET) & 0xFFFF);
-            final int result;
+            long frame = mapAddress + slot + (ring.get(JAVA_SHORT, slot + Tpacket2.TP_MAC_OFFSET) & 0xFFFF);
+            boolean inRing = true;
+            if ((status & TP_STATUS_COPY) != 0)
+            {
+                final int copied = takeQueuedCopy(copyCapacity);
+                if (copied == length)
+                {
+                    frame = copyAddress;
+                    snapLength = copied;
+                    inRing = false;
+                }
+            }
+            int tpid = 0;
+            int tci = 0;
             if ((status & TP_STATUS_VLAN_VALID) != 0)
             {
-                final int tci = ring.get(JAVA_SHORT, slot + Tpacket2.TP_VLAN_TCI_OFFSET) & 0xFFFF;
-                final int tpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0 ?
-                    ring.get(JAVA_SHORT, slot + Tpacket2.TP_VLAN_TPID_OFFSET) & 0xFFFF : 0x8100;
-                result = copyWithTag(ring, frame, snapLength, length, tpid, tci, address, capacity);
+                tci = ring.get(JAVA_SHORT, slot + Tpacket2.TP_VLAN_TCI_OFFSET) & 0xFFFF;
+                tpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0 ?
+                    ring.get(JAVA_SHORT, slot + Tpacket2.TP_VLAN_TPID_OFFSET) & 0xFFFF : ETHERTYPE_VLAN;
             }
-            else
+            final int result = deliver(frame, snapLength, length, status, tpid, tci, address, capacity);
+            if (inRing && segmentation.hasNext())
             {
-                MemorySegment.copy(ring, frame, ALL_MEMORY, address, Math.min(snapLength, capacity));
-                result = reported(snapLength, length, capacity);
+                heldSlot = slot; // its other frames are cut from it: given back after the last
+                return result;
             }
-            lastFrameFlags = frameFlags(status);
             returnFrame(slot);
-            return result;
+            if (result != 0)
+            {
+                return result;
+            }
         }
+    }
+
+    /**
+     * recv(2) of the frame the kernel queued whole besides a slot that holds only its start (TP_STATUS_COPY, one
+     * queued frame per such slot, in the ring's order), into the copy buffer; with {@code capacity} 0 it is
+     * discarded.
+     *
+     * @return the frame's length, or -1 if it could not be had whole (counted; the slot's part is then used).
+     */
+    private int takeQueuedCopy(final int capacity)
+    {
+        final int flags = Libc.MSG_DONTWAIT | Libc.MSG_TRUNC;
+        long received = receiveCalls.recvNoErrno(fd, copyAddress, capacity, flags);
+        if (received < 0)
+        {
+            received = receiveCalls.recv(fd, copyAddress, capacity, flags); // a failed recv took nothing
+            if (received < 0)
+            {
+                counters.receiveError(receiveCalls.errno());
+                return -1;
+            }
+        }
+        if (received > capacity)
+        {
+            return capacity == 0 ? (int)received : -1; // longer than any IPv4 packet: the slot's part, truncated
+        }
+        counters.increment(PortCounter.QUEUED_COPIES);
+        return (int)received;
     }
 
     /**
@@ -450,7 +557,6 @@ public final class PacketSocket implements AutoCloseable
             final int length = ring.get(JAVA_INT, packet + TP_LEN_OFFSET);
             final int mac = ring.get(JAVA_SHORT, packet + TP_MAC_OFFSET) & 0xFFFF;
             final int type = ring.get(JAVA_BYTE, packet + SLL_PKTTYPE_OFFSET) & 0xFF;
-            final long frame = packet + mac;
             rxPacket = packet + ring.get(JAVA_INT, packet + TP_NEXT_OFFSET_OFFSET);
             rxPacketsLeft--;
             if (type == PACKET_OUTGOING)
@@ -459,22 +565,89 @@ public final class PacketSocket implements AutoCloseable
                 finishPacket();
                 continue;
             }
-            final int result;
+            int tpid = 0;
+            int tci = 0;
             if ((status & TP_STATUS_VLAN_VALID) != 0)
             {
-                final int tci = ring.get(JAVA_INT, packet + TP_VLAN_TCI_OFFSET) & 0xFFFF;
-                final int tpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0 ?
-                    ring.get(JAVA_SHORT, packet + TP_VLAN_TPID_OFFSET) & 0xFFFF : 0x8100;
-                result = copyWithTag(ring, frame, snapLength, length, tpid, tci, address, capacity);
+                tci = ring.get(JAVA_INT, packet + TP_VLAN_TCI_OFFSET) & 0xFFFF;
+                tpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0 ?
+                    ring.get(JAVA_SHORT, packet + TP_VLAN_TPID_OFFSET) & 0xFFFF : ETHERTYPE_VLAN;
             }
-            else
+            final int result = deliver(mapAddress + packet + mac, snapLength, length, status, tpid, tci, address,
+                capacity);
+            if (segmentation.hasNext())
             {
-                MemorySegment.copy(ring, frame, ALL_MEMORY, address, Math.min(snapLength, capacity));
-                result = reported(snapLength, length, capacity);
+                holdingBlockPacket = true; // its other frames are cut from it: the block stays ours until the last
+                return result;
             }
-            lastFrameFlags = frameFlags(status);
             finishPacket();
-            return result;
+            if (result != 0)
+            {
+                return result;
+            }
+        }
+    }
+
+    /**
+     * One packet of {@code length} bytes ({@code snapLength} of them at native {@code frame}) to the caller's memory:
+     * a segmentation-offload packet cut into frames, the first written now ({@link TcpSegmentation}), any other
+     * frame copied with its 802.1Q tag (tpid 0: none) put back.
+     *
+     * @return the length of the frame written, or 0 if the packet was dropped (counted).
+     */
+    private int deliver(final long frame, final int snapLength, final int length, final int status, final int tpid,
+        final int tci, final long address, final int capacity)
+    {
+        final int flags = checksumFlags(status);
+        if ((status & TP_STATUS_GSO_TCP) != 0)
+        {
+            counters.increment(PortCounter.GSO_TCP);
+        }
+        // Linux 6.3+ marks segmentation-offload packets; before it, a TCP packet longer than a frame whose checksum
+        // was left to offload can only be one (begin() drops what is no TCP).
+        final boolean segment = (status & TP_STATUS_GSO_TCP) != 0 ||
+            flags == FrameSource.CHECKSUM_PARTIAL && length > segmentation.maxFrameLength();
+        if (segment && snapLength >= length)
+        {
+            return segmentation.begin(frame, length, tpid, tci, flags) ? nextSegment(address, capacity) : 0;
+        }
+        if (flags == FrameSource.CHECKSUM_PARTIAL)
+        {
+            counters.increment(PortCounter.CHECKSUM_NOT_READY);
+        }
+        else if (flags == FrameSource.CHECKSUM_VERIFIED)
+        {
+            counters.increment(PortCounter.CHECKSUM_VALID);
+        }
+        lastFrameFlags = flags;
+        if (tpid != 0)
+        {
+            return copyWithTag(frame, snapLength, length, tpid, tci, address, capacity);
+        }
+        RawMemory.copyToNative(null, frame, address, Math.min(snapLength, capacity));
+        return reported(snapLength, length, capacity);
+    }
+
+    private int nextSegment(final long address, final int capacity)
+    {
+        counters.increment(PortCounter.CHECKSUM_NOT_READY);
+        lastFrameFlags = FrameSource.CHECKSUM_PARTIAL;
+        return segmentation.next(address, capacity);
+    }
+
+    /** After the last frame cut from a packet in the ring: its slot (V2) or its place in the block (V3) goes back. */
+    private void releaseHeldPacket()
+    {
+        if (heldSlot >= 0)
+        {
+            final long slot = heldSlot;
+            heldSlot = -1;
+            returnFrame(slot);
+        }
+        if (holdingBlockPacket)
+        {
+            holdingBlockPacket = false;
+            finishPacket();
         }
     }
 
@@ -490,26 +663,25 @@ public final class PacketSocket implements AutoCloseable
     }
 
     /** The frame with its 802.1Q tag back after the source address (IEEE 802.1Q §9.3: TPID, then TCI). */
-    private int copyWithTag(final MemorySegment ring, final long frame, final int snapLength, final int length,
-        final int tpid, final int tci, final long address, final int capacity)
+    private int copyWithTag(final long frame, final int snapLength, final int length, final int tpid, final int tci,
+        final long address, final int capacity)
     {
         counters.increment(PortCounter.VLAN_TAGS_RESTORED);
         if (snapLength < 12)
         {
-            MemorySegment.copy(ring, frame, ALL_MEMORY, address, Math.min(snapLength, capacity));
+            RawMemory.copyToNative(null, frame, address, Math.min(snapLength, capacity));
             return Math.max(1, snapLength); // not even two addresses: undersize whatever the tag
         }
         if (capacity < 16)
         {
             return Math.max(length + 4, capacity + 1);
         }
-        MemorySegment.copy(ring, frame, ALL_MEMORY, address, 12);
-        ALL_MEMORY.set(SHORT_BIG_ENDIAN, address + 12, (short)tpid);
-        ALL_MEMORY.set(SHORT_BIG_ENDIAN, address + 14, (short)tci);
-        MemorySegment.copy(ring, frame + 12, ALL_MEMORY, address + 16, Math.min(snapLength - 12, capacity - 16));
+        RawMemory.copyToNative(null, frame, address, 12);
+        RawMemory.putShortBigEndian(null, address + 12, (short)tpid);
+        RawMemory.putShortBigEndian(null, address + 14, (short)tci);
+        RawMemory.copyToNative(null, frame + 12, address + 16, Math.min(snapLength - 12, capacity - 16));
         return reported(snapLength, length, capacity - 4) + 4;
     }
-
     /**
      * Takes the oldest block if the kernel has handed it over (acquire: its packets are then visible); a block that
      * was retired empty goes straight back.
@@ -559,6 +731,10 @@ public final class PacketSocket implements AutoCloseable
      */
     public boolean awaitReadable(final int timeoutMillis)
     {
+        if (segmentation.hasNext())
+        {
+            return true; // frames cut from a packet wait, whatever the ring holds
+        }
         final int revents = readable.await(timeoutMillis);
         if (revents < 0)
         {
@@ -628,7 +804,9 @@ public final class PacketSocket implements AutoCloseable
             counters.increment(PortCounter.TRANSMIT_OVERSIZE);
             return -1;
         }
-        final long slot = (long)txSlot * txFrameSize;
+        // slots never straddle blocks: a block whose size is no multiple of the slot's ends in unused bytes
+        final long slot = (long)(txSlot / txFramesPerBlock) * txBlockSize + (long)(txSlot % txFramesPerBlock) *
+            txFrameSize;
         int status = (int)INT_HANDLE.getAcquire(txRing, slot + txStatusOffset);
         if (status != TP_STATUS_AVAILABLE && status != TP_STATUS_WRONG_FORMAT)
         {

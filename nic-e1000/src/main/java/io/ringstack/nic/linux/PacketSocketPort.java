@@ -17,7 +17,9 @@ import org.agrona.DirectBuffer;
  * RX descriptor and the port copies the next frame of the RX ring straight into that descriptor's buffer, the
  * one copy ({@link EmulatedE1000#receiveFrom}); a frame whose checksum a program on this host left to offload (a
  * veth peer's, TP_STATUS_CSUMNOTREADY) is flagged to the device, which completes it or reports it good, as Linux
- * does for such a packet ({@link io.ringstack.nic.wire.FrameSource#CHECKSUM_PARTIAL}). The receive side runs by
+ * does for such a packet ({@link io.ringstack.nic.wire.FrameSource#CHECKSUM_PARTIAL}). A TCP packet of up to 64 KiB
+ * that the peer's segmentation offload left uncut is cut into frames the device takes ({@link TcpSegmentation}),
+ * each fed to the device as a frame of its own, one per {@code receiveFrom}. The receive side runs by
  * itself once {@link #start() started} (a thread per port sleeping in poll(2)), or a caller drives it with
  * {@link #pollOnce()}. Neither path allocates per frame. Failures on the frame paths are counted
  * ({@link #counters()}), never thrown.
@@ -71,6 +73,13 @@ public final class PacketSocketPort extends DevicePort
     int lastFrameFlags()
     {
         return socket.lastFrameFlags();
+    }
+
+    /** Frames cut from a peer's segmentation-offload packet still to come (the ring may be empty meanwhile). */
+    @Override
+    boolean framesPending()
+    {
+        return socket.hasPendingFrames();
     }
 
     @Override

@@ -20,17 +20,48 @@ public enum PortCounter
     /** Frames the packet ring held only in part (tp_snaplen &lt; tp_len): reported as oversize to the device. */
     TRUNCATED(true),
     /**
-     * Frames whose transport checksum the sending program on this host left to offload (TP_STATUS_CSUMNOTREADY):
-     * handed to the device flagged {@code FrameSource.CHECKSUM_PARTIAL}, which completes or vouches for it.
+     * Frames handed to the device flagged {@code FrameSource.CHECKSUM_PARTIAL}, which completes or vouches for
+     * their transport checksum: packets whose sending program on this host left it to offload
+     * (TP_STATUS_CSUMNOTREADY), and every segment cut from a segmentation-offload packet ({@link #GSO_SEGMENTS}).
      */
     CHECKSUM_NOT_READY(true),
     /** Frames whose transport checksum the kernel had verified (TP_STATUS_CSUM_VALID): flagged to the device. */
     CHECKSUM_VALID(true),
-    /**
-     * TCP packets a peer's segmentation offload (TSO/GSO) left uncut (TP_STATUS_GSO_TCP, Linux 6.3+): longer than
-     * the peer's MTU, so the device drops them as oversize unless its buffers hold them.
-     */
+    /** Packets the kernel marked as TCP segmentation-offload packets (TP_STATUS_GSO_TCP, Linux 6.3+). */
     GSO_TCP(true),
+    /**
+     * TCP packets a peer's segmentation offload (TSO/GSO) left uncut, cut into frames by the port
+     * ({@link TcpSegmentation}): those marked TP_STATUS_GSO_TCP, and (kernels before 6.3) TCP packets longer than
+     * the longest frame whose checksum was left to offload.
+     */
+    GSO_PACKETS(true),
+    /** Frames cut from {@link #GSO_PACKETS} and handed to the device. */
+    GSO_SEGMENTS(true),
+    /** Segmentation-offload packets dropped: not TCP over IPv4 (IPv6, UDP, ...): the device takes no such frames. */
+    GSO_DROPPED_NOT_TCP_IPV4(true),
+    /** Segmentation-offload packets dropped: shorter than the headers or the IPv4 total length they declare. */
+    GSO_DROPPED_TRUNCATED(true),
+    /** Segmentation-offload packets dropped: IPv4 header length under 20 bytes, or more than the total length. */
+    GSO_DROPPED_BAD_IP_HEADER(true),
+    /**
+     * Segmentation-offload packets dropped: no room for a TCP header in the datagram, or a data offset under 5 words
+     * or past the datagram's end.
+     */
+    GSO_DROPPED_BAD_TCP_HEADER(true),
+    /** Segmentation-offload packets dropped: an IPv4 fragment (MF or an offset), which segmentation never makes. */
+    GSO_DROPPED_FRAGMENT(true),
+    /**
+     * Segmentation-offload packets dropped: neither left to offload nor verified by the kernel, and the IPv4 header
+     * or TCP checksum is wrong (cutting would have written new, valid ones over a corrupt packet).
+     */
+    GSO_DROPPED_BAD_CHECKSUM(true),
+    /** Segmentation-offload packets dropped: their headers leave no room for data in the longest frame. */
+    GSO_DROPPED_HEADERS_TOO_LONG(true),
+    /**
+     * TPACKET_V2: frames longer than a ring slot read whole from the socket's queue with recv(2) (the kernel queues
+     * them too, PACKET_COPY_THRESH, and says so in the slot: TP_STATUS_COPY).
+     */
+    QUEUED_COPIES(true),
     /** 802.1Q tags the kernel had taken into packet metadata, put back into the frame. */
     VLAN_TAGS_RESTORED(true),
     /** TPACKET_V3 ring blocks the packet socket's receive side handed back to the kernel. */

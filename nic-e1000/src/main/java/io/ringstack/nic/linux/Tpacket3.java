@@ -40,6 +40,9 @@ public final class Tpacket3
     public static final int SOL_PACKET = 263;
     public static final int SOL_SOCKET = 1;
     public static final int SO_ERROR = 4;
+    public static final int SO_RCVBUF = 8;
+    /** SO_RCVBUF beyond net.core.rmem_max (CAP_NET_ADMIN). */
+    public static final int SO_RCVBUFFORCE = 33;
     /** linux/if_ether.h ETH_P_ALL; sockaddr_ll wants it in network byte order. */
     public static final int ETH_P_ALL = 0x0003;
 
@@ -47,6 +50,11 @@ public final class Tpacket3
     public static final int PACKET_ADD_MEMBERSHIP = 1;
     public static final int PACKET_RX_RING = 5;
     public static final int PACKET_STATISTICS = 6;
+    /**
+     * V1/V2 RX ring: a packet longer than a frame slot is also queued whole on the socket (the slot says
+     * TP_STATUS_COPY), to be read with recv(2) (af_packet.c tpacket_rcv, copy_skb).
+     */
+    public static final int PACKET_COPY_THRESH = 7;
     public static final int PACKET_VERSION = 10;
     public static final int PACKET_TX_RING = 13;
     public static final int PACKET_LOSS = 14;

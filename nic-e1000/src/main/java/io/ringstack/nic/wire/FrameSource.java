@@ -8,6 +8,10 @@ package io.ringstack.nic.wire;
  * A source that knows more about a frame than its bytes says so in {@link #frameFlags()}, read by the device right
  * after the {@link #read} that wrote it: a packet socket learns from the kernel that a frame's transport checksum
  * was never filled in ({@link #CHECKSUM_PARTIAL}) or was verified already ({@link #CHECKSUM_VERIFIED}).
+ * <p>
+ * A source may make several frames of one packet it got (a packet socket cutting a peer's 64 KiB TSO packet into
+ * frames the device takes): it hands them over one per {@link #read}, each with its own flags, keeping its place
+ * in the packet between reads; the device sees frames only.
  */
 @FunctionalInterface
 public interface FrameSource

@@ -193,6 +193,90 @@ class PacketSocketTest
         }
     }
 
+    /**
+     * Jumbo frames both ways on an interface with MTU 9000, through rings sized for them
+     * ({@link PacketRingConfig#withMaxFrameLength}): 300 frames of 9014 bytes out, more than the 115 TX slots of 9056
+     * bytes a 1 MiB block holds (slot 115 starts the next block), each reaching the peer intact; and the peer's
+     * 9014-byte frames read whole.
+     */
+    @ParameterizedTest
+    @EnumSource(TpacketVersion.class)
+    void jumboFramesGoBothWaysThroughRingsSizedForThem(final TpacketVersion version) throws Exception
+    {
+        must("ip", "link", "set", ours, "mtu", "9000");
+        must("ip", "-n", namespace, "link", "set", theirs, "mtu", "9000");
+        final long peer = MacAddress.parse(must("ip", "netns", "exec", namespace, "cat", "/sys/class/net/" + theirs +
+            "/address").trim());
+        final int frames = 300;
+        final Process receiver = new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-c", String.join("\n",
+            "import socket",
+            "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b5))",
+            "s.setsockopt(socket.SOL_SOCKET, 33, 32 << 20)  # SO_RCVBUFFORCE: room for all of them",
+            "s.bind(('" + theirs + "', 0))",
+            "s.settimeout(2)",
+            "pattern = bytes(j % 251 for j in range(9014 + 251))",
+            "print('ready', flush=True)",
+            "good = 0",
+            "try:",
+            "    while good < " + frames + ":",
+            "        f = s.recv(65536)",
+            "        i = f[14] | f[15] << 8",
+            "        if len(f) == 9014 and f[16:] == pattern[i % 251:i % 251 + 9014 - 16]: good += 1",
+            "except socket.timeout: pass",
+            "print(good, flush=True)")).redirectErrorStream(true).start();
+        final java.io.BufferedReader output = new java.io.BufferedReader(
+            new java.io.InputStreamReader(receiver.getInputStream()));
+        assertEquals("ready", output.readLine());
+        try (PacketSocket socket = PacketSocket.open(ours,
+            PacketRingConfig.DEFAULT.withVersion(version).withMaxFrameLength(9014)))
+        {
+            final MemorySegment memory = arena.allocate(9014, 64);
+            final UnsafeBuffer frame = new UnsafeBuffer(memory.address(), 9014);
+            for (int i = 0; i < frames; i++)
+            {
+                MacAddress.write(frame, 0, peer);
+                MacAddress.write(frame, 6, OUR_MAC);
+                frame.putShort(12, (short)0x88B5, NETWORK);
+                frame.putShort(14, (short)i, ByteOrder.LITTLE_ENDIAN);
+                for (int j = 0; j < 9014 - 16; j++)
+                {
+                    frame.putByte(16 + j, (byte)((i + j) % 251));
+                }
+                assertTrue(socket.queue(memory.address(), 9014), "frame " + i + ": " + socket.counters());
+                if (i % 50 == 49)
+                {
+                    socket.flush();
+                    Thread.sleep(5); // the peer's python keeps up
+                }
+            }
+            socket.flush();
+            assertEquals(Integer.toString(frames), output.readLine(), "frames the peer got intact: " +
+                socket.counters());
+            assertTrue(receiver.waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
+
+            must("ip", "netns", "exec", namespace, "python3", "-c", String.join("\n",
+                "import socket",
+                "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)",
+                "s.bind(('" + theirs + "', 0))",
+                "for i in range(20):",
+                "    s.send(bytes.fromhex('" + MacAddress.toString(OUR_MAC).replace(":", "") + "') + bytes(6) +",
+                "        b'\\x88\\xb5' + bytes([i]) * 8998)"));
+            final MemorySegment received = arena.allocate(16384, 64);
+            final UnsafeBuffer view = new UnsafeBuffer(received.address(), 16384);
+            for (int i = 0; i < 20; i++)
+            {
+                assertEquals(9012, readUntil(socket, received, view, 0x88B5), "frame " + i + " whole");
+                assertEquals(i, view.getByte(9011), "frame " + i + " in order");
+            }
+            assertEquals(0, socket.counters().get(PortCounter.TRUNCATED) +
+                socket.counters().get(PortCounter.QUEUED_COPIES), "each fit its slot: " + socket.counters());
+        }
+        finally
+        {
+            receiver.destroyForcibly();
+        }
+    }
+
     /** Reads without sleeping (up to 3 s) until an ARP frame arrives; returns its length. */
     private static int spinUntilArp(final PacketSocket socket, final MemorySegment into, final UnsafeBuffer view)
     {
