@@ -152,7 +152,7 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
         checkOpen();
         if (framesPending())
         {
-            return true;
+            return WIRE_READABLE; // the rest of a packet cut into frames is still to be fed
         }
         MemorySegment fds = inlinePoll;
         if (fds == null)
