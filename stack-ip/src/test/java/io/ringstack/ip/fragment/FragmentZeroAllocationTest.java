@@ -84,16 +84,30 @@ class FragmentZeroAllocationTest
         try
         {
             run(20_000); // warm-up: let the JIT settle
-            final long before = threads.getCurrentThreadAllocatedBytes();
-            run(50_000);
-            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            assertEquals(70_000, reassembled, "every datagram reassembled");
-            assertEquals(70_000, timeoutsReported, "every lonely fragment zero reported");
-            assertEquals(70_000, drops.get(Ipv4Drop.FRAGMENT_DUPLICATE));
-            assertEquals(70_000, drops.get(Ipv4Drop.REASSEMBLY_OVERLAP));
-            assertEquals(70_000, drops.get(Ipv4Drop.REASSEMBLY_TIMEOUT));
-            assertEquals(3 * 70_000, drops.total(), drops.toString());
-            assertEquals(0, allocated, "bytes allocated over 50,000 rounds");
+            // Windows of 20,000 rounds until one allocates nothing (at most 5): a late JIT deoptimization allocates
+            // its trap record once on this thread (48 B seen), which is not the stack's; a per-round allocation
+            // would show in every window.
+            long rounds = 20_000;
+            long fewest = Long.MAX_VALUE;
+            long most = 0;
+            for (int window = 0; window < 5 && fewest != 0; window++)
+            {
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                run(20_000);
+                final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                rounds += 20_000;
+                fewest = Math.min(fewest, allocated);
+                most = Math.max(most, allocated);
+            }
+            assertEquals(rounds, reassembled, "every datagram reassembled");
+            assertEquals(rounds, timeoutsReported, "every lonely fragment zero reported");
+            assertEquals(rounds, drops.get(Ipv4Drop.FRAGMENT_DUPLICATE));
+            assertEquals(rounds, drops.get(Ipv4Drop.REASSEMBLY_OVERLAP));
+            assertEquals(rounds, drops.get(Ipv4Drop.REASSEMBLY_TIMEOUT));
+            assertEquals(3 * rounds, drops.total(), drops.toString());
+            assertEquals(0, fewest, "a window of 20,000 rounds allocates nothing (the most any allocated: " + most +
+                " B)");
+            assertTrue(most < 20_000, "no window allocates a byte per round: " + most + " B");
         }
         finally
         {
