@@ -4,6 +4,7 @@ import io.ringstack.demo.http.HttpServerConfig;
 import io.ringstack.demo.http.HttpService;
 import io.ringstack.nic.linux.Errno;
 import io.ringstack.nic.linux.LinuxCallException;
+import io.ringstack.ip.stack.StackConfig;
 import io.ringstack.nic.wire.FrameSink;
 import io.ringstack.socket.NetStack;
 
@@ -24,14 +25,18 @@ final class DemoHosts
     /** Client 10.0.0.1 (a) and server 10.0.0.2 (b) on an in-memory wire, each on its own stack thread. */
     static NetStack.Pair inProcessPair()
     {
-        return inProcessPair(null);
+        return inProcessPair(null, StackConfig.ETHERNET_MTU);
     }
 
-    /** As {@link #inProcessPair()}, the server's frames shown to {@code serverCapture} (null: none) from its first. */
-    static NetStack.Pair inProcessPair(final FrameSink serverCapture)
+    /**
+     * As {@link #inProcessPair()} with both hosts at {@code mtu}, the server's frames shown to {@code serverCapture}
+     * (null: none) from its first.
+     */
+    static NetStack.Pair inProcessPair(final FrameSink serverCapture, final int mtu)
     {
-        return NetStack.inMemoryPair(NetStack.builder("client").mac(0x5254_0000_0A01L).address("10.0.0.1/24"),
-            NetStack.builder("server").mac(0x5254_0000_0A02L).address("10.0.0.2/24").capture(serverCapture));
+        return NetStack.inMemoryPair(
+            NetStack.builder("client").mac(0x5254_0000_0A01L).address("10.0.0.1/24").mtu(mtu),
+            NetStack.builder("server").mac(0x5254_0000_0A02L).address("10.0.0.2/24").mtu(mtu).capture(serverCapture));
     }
 
     /**
@@ -44,7 +49,8 @@ final class DemoHosts
     static NetStack onLinux(
         final String name, final long mac, final WireOptions wire, final LinuxChecks checks, final FrameSink capture)
     {
-        final NetStack.Builder builder = NetStack.builder(name).mac(mac).address(wire.ip()).capture(capture);
+        final NetStack.Builder builder = NetStack.builder(name).mac(mac).address(wire.ip()).mtu(wire.mtu())
+            .capture(capture);
         if (wire.wire() == WireOptions.Wire.TAP)
         {
             checks.checkTap(wire.tap(), wire.ip(), wire.linuxIp());

@@ -139,7 +139,8 @@ final class EchoCommand implements Subcommand
         out.printf("ringstack echo: in-process pair (no TAP: run as root with --tap for Linux), " +
             "10.0.0.1 -> 10.0.0.2:%d%n", PORT);
         final CaptureFile capture = CaptureFile.openIfAsked(wire.pcap());
-        try (NetStack.Pair hosts = CaptureFile.hostsRecordingTo(capture, () -> DemoHosts.inProcessPair(capture));
+        try (NetStack.Pair hosts = CaptureFile.hostsRecordingTo(capture,
+                () -> DemoHosts.inProcessPair(capture, wire.mtu()));
              HostSession session = HostSession.start(hosts.b(), capture, wire.statsSeconds(), out))
         {
             final AtomicLong echoed = new AtomicLong();

@@ -164,7 +164,8 @@ final class HttpCommand implements Subcommand
         out.printf("ringstack http: in-process pair (no TAP: run as root with --tap for curl), 10.0.0.1 -> " +
             "http://10.0.0.2:%d%s%n", port, path);
         final CaptureFile capture = CaptureFile.openIfAsked(wire.pcap());
-        try (NetStack.Pair hosts = CaptureFile.hostsRecordingTo(capture, () -> DemoHosts.inProcessPair(capture));
+        try (NetStack.Pair hosts = CaptureFile.hostsRecordingTo(capture,
+                () -> DemoHosts.inProcessPair(capture, wire.mtu()));
              HostSession session = HostSession.start(hosts.b(), capture, wire.statsSeconds(), out);
              HttpService service = DemoHosts.startHttp(hosts.b(), "10.0.0.2", port, config))
         {

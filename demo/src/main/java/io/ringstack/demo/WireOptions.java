@@ -14,6 +14,8 @@ import java.nio.file.Path;
  *   --af-packet IF --ip A/P        an AF_PACKET socket on existing interface IF (CAP_NET_RAW)
  *   --pcap FILE                    every frame the server's NIC receives or sends, for tshark and Wireshark
  *   --stats N                      the server's counters, like netstat -s, every N seconds (always once at exit)
+ *   --mtu N                        the host's MTU (68..16110; jumbo frames up to the 8254x's 16,128 B), and the
+ *                                  TAP's Linux side too (an AF_PACKET interface keeps its own: set it with ip link)
  * </pre>
  * A command feeds each option to {@link #flag} or {@link #option}, then calls {@link #check()}.
  */
@@ -26,7 +28,7 @@ final class WireOptions
     }
 
     static final String USAGE = "[--inproc | --tap NAME --ip A/P --linux-ip A/P | --af-packet IF --ip A/P] " +
-        "[--pcap FILE] [--stats N]";
+        "[--pcap FILE] [--stats N] [--mtu N]";
 
     private boolean inproc;
     private String tap;
@@ -35,6 +37,7 @@ final class WireOptions
     private String linuxIp;
     private Path pcap;
     private int statsSeconds;
+    private int mtu = StackConfig.ETHERNET_MTU;
 
     /** Takes {@code option} if it is a flag of these; false if not. */
     boolean flag(final String option)
@@ -57,6 +60,15 @@ final class WireOptions
             case "--ip" -> ip = value;
             case "--linux-ip" -> linuxIp = value;
             case "--pcap" -> pcap = Path.of(value);
+            case "--mtu" ->
+            {
+                mtu = Integer.parseInt(value);
+                if (mtu < 68 || mtu > StackConfig.MAX_MTU)
+                {
+                    throw new IllegalArgumentException("--mtu " + mtu + " must be 68.." + StackConfig.MAX_MTU +
+                        " (RFC 791's minimum to the 8254x's largest jumbo frame)");
+                }
+            }
             case "--stats" ->
             {
                 statsSeconds = Integer.parseInt(value);
@@ -166,6 +178,12 @@ final class WireOptions
     }
 
     /** Our address and prefix ({@code --ip}), or null in process. */
+    /** The host's MTU (1500 unless --mtu). */
+    int mtu()
+    {
+        return mtu;
+    }
+
     String ip()
     {
         return ip;

@@ -281,6 +281,28 @@ class RingstackCommandTest
     }
 
     @Test
+    void httpInProcessAtAJumboMtuSendsJumboFrames(@TempDir final Path directory) throws IOException
+    {
+        final Path pcap = directory.resolve("jumbo.pcap");
+        assertEquals(0, run("http", "--inproc", "--mtu", "9000", "--connections", "1", "--requests", "20", "--path",
+            "/bytes/100000", "--pcap", pcap.toString()), err());
+        outBytes.reset();
+        assertEquals(0, run("decode", pcap.toString()), err());
+        final long jumbo = out().stream().filter(line -> line.matches("\\d+ len=(\\d{4,5}) .*") &&
+            Integer.parseInt(line.replaceAll("^\\d+ len=(\\d+) .*", "$1")) > 1514).count();
+        assertTrue(jumbo >= 20 * 11, "each 100,000 B response leaves in frames of up to 9,014 B: " + jumbo);
+        assertTrue(out().stream().noneMatch(line -> line.matches("\\d+ len=(\\d+) .*") &&
+            Integer.parseInt(line.replaceAll("^\\d+ len=(\\d+) .*", "$1")) > 9014), "none above MTU + 14");
+    }
+
+    @Test
+    void aMtuBeyondTheLargestJumboFrameIsRefused()
+    {
+        assertEquals(RingstackCommand.EXIT_USAGE, run("http", "--inproc", "--mtu", "16111"));
+        assertTrue(err().contains("--mtu 16111 must be 68..16110"), err());
+    }
+
+    @Test
     @RequiresTool("tshark")
     void tsharkFindsEveryHttpRequestAndResponseInTheCapture(@TempDir final Path directory)
     {

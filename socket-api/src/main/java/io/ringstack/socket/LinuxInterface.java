@@ -11,10 +11,10 @@ final class LinuxInterface
     {
     }
 
-    static void configure(final String interfaceName, final String cidr)
+    static void configure(final String interfaceName, final String cidr, final int mtu)
     {
         run(List.of("ip", "addr", "add", cidr, "dev", interfaceName));
-        run(List.of("ip", "link", "set", interfaceName, "up"));
+        run(List.of("ip", "link", "set", interfaceName, "mtu", Integer.toString(mtu), "up"));
     }
 
     private static void run(final List<String> command)

@@ -716,7 +716,7 @@ public final class NetStack implements AutoCloseable
                     opened = TapPort.attach(TapDevice.open(tapName), nic.device());
                     if (tapLinuxCidr != null)
                     {
-                        LinuxInterface.configure(tapName, tapLinuxCidr);
+                        LinuxInterface.configure(tapName, tapLinuxCidr, mtu); // Linux's side: our MTU too
                     }
                 }
                 else
