@@ -158,13 +158,12 @@ public final class NetStack implements AutoCloseable
             int work = 0;
             if (port != null)
             {
-                // read the wire until it is empty, then not again until poll(2) says so or work was done without
-                // reading it: one read(2) that finds nothing per wake-up, not two
+                // read the wire until it is empty, then not in the next cycle (poll(2) before a sleep looks for
+                // anything that came since): one read(2) that finds nothing per wake-up, not two
                 if (wireMayHaveFrames)
                 {
-                    final int frames = port.pollOnce();
-                    wireMayHaveFrames = frames > 0;
-                    work += frames;
+                    work += port.pollOnce();
+                    wireMayHaveFrames = !port.drained();
                 }
                 else
                 {

@@ -45,6 +45,7 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
     };
     private final ReceiveLoop loop;
     private final int wireFd;
+    private boolean drained;
     /** struct pollfd[2] {wire, wake} for {@link #awaitReadable}, allocated on its first use. */
     private Arena inlineArena;
     private MemorySegment inlinePoll;
@@ -178,20 +179,33 @@ public abstract class DevicePort implements FrameSink, AutoCloseable
             (fds.get(ValueLayout.JAVA_SHORT, 14) != 0 ? WAKE_SIGNALLED : 0);
     }
 
+    /**
+     * Whether the last {@link #pollOnce()} stopped because the wire had nothing more (its last read found no frame),
+     * rather than at its budget: a caller that polls the wire's descriptor before it sleeps need not read again
+     * until then.
+     */
+    public boolean drained()
+    {
+        return drained;
+    }
+
     private int receiveBurst()
     {
         int frames = 0;
         long bytes = 0;
+        boolean empty = false;
         while (frames < RECEIVE_BUDGET)
         {
             final int length = device.receiveFrom(source);
             if (length == 0)
             {
+                empty = true;
                 break;
             }
             frames++;
             bytes += length;
         }
+        drained = empty;
         if (frames > 0)
         {
             counters.add(PortCounter.FRAMES_RECEIVED, frames);
