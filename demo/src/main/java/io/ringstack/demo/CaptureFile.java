@@ -49,7 +49,7 @@ final class CaptureFile implements FrameSink
         return file;
     }
 
-    /** Starts the host(s) that record to {@code capture}; if that fails, the file is closed before the error goes on. */
+    /** Starts the host(s) recording to {@code capture}; if that fails, the file is closed before the error goes on. */
     static <T> T hostsRecordingTo(final CaptureFile capture, final Supplier<T> start)
     {
         try

@@ -49,7 +49,7 @@ final class EchoCommand implements Subcommand
     public String arguments()
     {
         return "[--inproc --connections N --messages N --size B | --tap NAME --ip A/P --linux-ip A/P --seconds N | " +
-            "--af-packet IF --ip A/P --seconds N] [--pcap FILE] [--stats N]";
+            "--af-packet IF --ip A/P --seconds N] " + WireOptions.SHARED_OPTIONS;
     }
 
     @Override

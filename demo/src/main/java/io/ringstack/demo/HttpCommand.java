@@ -54,7 +54,7 @@ final class HttpCommand implements Subcommand
     public String arguments()
     {
         return "[--auto | --inproc --connections N --requests N --path P | --tap NAME --ip A/P --linux-ip A/P " +
-            "--seconds N | --af-packet IF --ip A/P --seconds N] [--dir DIR] [--port P] [--pcap FILE] [--stats N]";
+            "--seconds N | --af-packet IF --ip A/P --seconds N] [--dir DIR] [--port P] " + WireOptions.SHARED_OPTIONS;
     }
 
     @Override

@@ -8,8 +8,8 @@ import java.util.List;
  * The {@code ringstack} command line (the launcher script at the repository root runs this class):
  * <pre>
  *   ringstack decode FILE [--limit N]    decode a pcap/pcapng capture, one line per frame, then a summary
- *   ringstack echo [--inproc | --tap ... | --af-packet IF ...] [--pcap F] [--stats N]   TCP echo server
- *   ringstack http [--inproc | --tap ... | --af-packet IF ...] [--pcap F] [--stats N]   HTTP/1.1 server
+ *   ringstack echo [--inproc | --tap ... | --af-packet IF ...] [--pcap F] [--stats N] [--mtu N]   TCP echo server
+ *   ringstack http [--inproc | --tap ... | --af-packet IF ...] [--pcap F] [--stats N] [--mtu N]   HTTP/1.1 server
  *       (in-process with a built-in client and a results table, or serving Linux over TAP or AF_PACKET)
  *   ringstack pci --ip A/P [...]         run the stack on a real 8254x NIC (root, no IOMMU, huge pages)
  *   ringstack help                       this text

@@ -27,8 +27,8 @@ final class WireOptions
         INPROC, TAP, AF_PACKET
     }
 
-    static final String USAGE = "[--inproc | --tap NAME --ip A/P --linux-ip A/P | --af-packet IF --ip A/P] " +
-        "[--pcap FILE] [--stats N] [--mtu N]";
+    /** The options that go with every wire, for each command's usage line. */
+    static final String SHARED_OPTIONS = "[--pcap FILE] [--stats N] [--mtu N]";
 
     private boolean inproc;
     private String tap;

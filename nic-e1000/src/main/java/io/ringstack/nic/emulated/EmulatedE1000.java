@@ -6,6 +6,7 @@ import io.ringstack.nic.e1000.RxDescriptor;
 import io.ringstack.nic.e1000.TxDescriptor;
 import io.ringstack.nic.memory.OnesComplementSum;
 import io.ringstack.nic.memory.RawMemory;
+import io.ringstack.nic.wire.ChecksumPartialSink;
 import io.ringstack.nic.wire.FrameSink;
 import io.ringstack.nic.wire.FrameSource;
 import io.ringstack.nic.wire.WireEnd;
@@ -65,7 +66,7 @@ import static io.ringstack.nic.e1000.E1000Registers.*;
  * descriptors and so TCP segmentation (counted and skipped), and the EEPROM/PHY (the MAC is in RAL0/RAH0 after reset, and the link is up while a wire
  * is attached).
  */
-public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseable
+public final class EmulatedE1000 implements RegisterAccess, WireEnd, ChecksumPartialSink, AutoCloseable
 {
     private static final int TX_FIFO_SIZE = 16384;
     /** The receive FIFO that {@link #receiveFrom} drops frames into: as large as the largest RX buffer (BSEX). */
@@ -437,13 +438,7 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         receive(frame, offset, length, -1, 0);
     }
 
-    /** This device is at the end of a wire; frames from another emulated device may come with checksums to do. */
-    @Override
-    public boolean acceptsChecksumPartial()
-    {
-        return true;
-    }
-
+    /** Frames from another emulated device may come with their checksum still to do. */
     @Override
     public void acceptChecksumPartial(
         final DirectBuffer frame, final int offset, final int length, final int checksumStart,
@@ -826,7 +821,8 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         final FrameSink sink = wire;
         final boolean insert = txInsertChecksum && txChecksumOffset + 2 <= length &&
             txChecksumOffset >= txChecksumStart;
-        if (insert && (sink == null || !sink.acceptsChecksumPartial()))
+        final ChecksumPartialSink partialSink = sink instanceof ChecksumPartialSink p ? p : null;
+        if (insert && partialSink == null)
         {
             // SDM §3.3.3: sum from CSS to the end of the packet, the complement written at CSO. The emulation
             // writes it in the buffer it reads (the driver does not touch a posted buffer; TCP rewrites its headers
@@ -850,10 +846,10 @@ public final class EmulatedE1000 implements RegisterAccess, WireEnd, AutoCloseab
         {
             return;
         }
-        if (insert && sink.acceptsChecksumPartial())
+        if (insert && partialSink != null)
         {
             // a wire that cannot alter the frame, to another device: the checksum is left to the far end
-            sink.acceptChecksumPartial(out, 0, outLength, txChecksumStart, txChecksumOffset);
+            partialSink.acceptChecksumPartial(out, 0, outLength, txChecksumStart, txChecksumOffset);
         }
         else
         {

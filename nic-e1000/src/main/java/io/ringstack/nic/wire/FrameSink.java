@@ -18,28 +18,4 @@ public interface FrameSink
     default void endOfBurst()
     {
     }
-
-    /**
-     * Whether this sink takes frames whose transport checksum is not inserted yet ({@link #acceptChecksumPartial}):
-     * only a device at the other end of a wire that cannot alter frames. Every other sink (a pcap, a fault
-     * injector, a TAP) gets whole frames: the sending device inserts the checksum first.
-     */
-    default boolean acceptsChecksumPartial()
-    {
-        return false;
-    }
-
-    /**
-     * A frame whose transport checksum is left to the receiving device: the 16-bit field {@code checksumOffset}
-     * bytes into the frame holds the pseudo-header's sum, and the checksum covers the bytes from
-     * {@code checksumStart} to the frame's end (the 8254x's CSS and CSO). Only called when
-     * {@link #acceptsChecksumPartial()} is true.
-     */
-    default void acceptChecksumPartial(
-        final DirectBuffer buffer, final int offset, final int length, final int checksumStart,
-        final int checksumOffset)
-    {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " takes only whole frames: insert the " +
-            "checksum before handing it over (acceptsChecksumPartial() is false)");
-    }
 }

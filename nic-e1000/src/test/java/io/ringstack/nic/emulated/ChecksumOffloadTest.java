@@ -5,6 +5,7 @@ import io.ringstack.nic.memory.BufferHolder;
 import io.ringstack.nic.memory.OnesComplementSum;
 import io.ringstack.nic.memory.PacketBufferPool;
 import io.ringstack.nic.wire.CaptureReader;
+import io.ringstack.nic.wire.ChecksumReference;
 import io.ringstack.nic.wire.InMemoryWire;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -354,20 +355,11 @@ class ChecksumOffloadTest
         return OnesComplementSum.fold(sum) == 0xFFFF;
     }
 
-    /** RFC 1071 as written: 16-bit big-endian words, end-around carry, an odd byte padded on the right. */
+    /** RFC 1071 as written ({@link ChecksumReference}) over bytes of any buffer. */
     private static int referenceSum(final DirectBuffer buffer, final int offset, final int length)
     {
-        long sum = 0;
-        for (int i = 0; i < length; i += 2)
-        {
-            final int high = buffer.getByte(offset + i) & 0xFF;
-            final int low = i + 1 < length ? buffer.getByte(offset + i + 1) & 0xFF : 0;
-            sum += high << 8 | low;
-            while (sum > 0xFFFF)
-            {
-                sum = (sum & 0xFFFF) + (sum >>> 16);
-            }
-        }
-        return (int)sum;
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        return ChecksumReference.sum(bytes, 0, length);
     }
 }

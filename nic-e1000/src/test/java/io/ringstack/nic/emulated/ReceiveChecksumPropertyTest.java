@@ -2,7 +2,7 @@ package io.ringstack.nic.emulated;
 
 import io.ringstack.nic.e1000.MacAddress;
 import io.ringstack.nic.memory.BufferHolder;
-import io.ringstack.nic.memory.PacketBufferPool;
+import io.ringstack.nic.wire.ChecksumReference;
 import io.ringstack.nic.wire.InMemoryWire;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -206,23 +206,11 @@ class ReceiveChecksumPropertyTest
 
     private static long sum(final byte[] bytes, final int offset, final int length)
     {
-        long sum = 0;
-        for (int i = 0; i < length; i += 2)
-        {
-            final int high = bytes[offset + i] & 0xFF;
-            final int low = i + 1 < length ? bytes[offset + i + 1] & 0xFF : 0;
-            sum += high << 8 | low;
-        }
-        return sum;
+        return ChecksumReference.sum(bytes, offset, length);
     }
 
     private static int fold(final long partial)
     {
-        long sum = partial;
-        while (sum > 0xFFFF)
-        {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int)sum;
+        return ChecksumReference.fold(partial);
     }
 }
